@@ -1,0 +1,29 @@
+//! Types shared by the OpenVPP runtime, its pallets, the node and the device gateway.
+//!
+//! Everything here is `no_std` so that the runtime and a gateway sign and verify exactly the
+//! same bytes.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod device;
+pub mod reading;
+pub mod signing;
+pub mod traits;
+
+pub use device::*;
+pub use reading::*;
+pub use signing::*;
+pub use traits::*;
+
+/// Sequential identifier of a registered device; also the item id of its NFT credential.
+pub type DeviceId = u64;
+/// Identifier of a grid region (bidding-zone style grid area).
+pub type RegionId = u16;
+/// Milliseconds since the Unix epoch.
+pub type TimestampMs = u64;
+/// Watt-hours.
+pub type WattHours = u64;
+/// Watts.
+pub type Watts = u32;

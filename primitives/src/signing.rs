@@ -1,0 +1,173 @@
+//! Domain-separated payloads devices sign, and helpers to build and sign them.
+//!
+//! Every payload starts with a domain tag and names the chain by its genesis hash, so a
+//! signature cannot be replayed on another chain or for another purpose.
+
+use codec::Encode;
+use sp_core::H256;
+use sp_runtime::{traits::Verify, MultiSignature, MultiSigner};
+
+use crate::{DeviceId, PackedReading};
+
+/// Domain tag of a device's proof of possession at registration.
+pub const REGISTER_DOMAIN: &[u8; 20] = b"openvpp/register/v1\0";
+/// Domain tag of a device's proof of possession when its key is rotated.
+pub const ROTATE_DOMAIN: &[u8; 20] = b"openvpp/rotatekey/v1";
+/// Domain tag of a telemetry bundle.
+pub const BUNDLE_DOMAIN: &[u8; 20] = b"openvpp/telemetry/v1";
+
+/// What a device key signs to prove its holder consents to being registered by `owner`.
+#[derive(Encode)]
+pub struct PossessionPayload<'a, AccountId: Encode> {
+	/// [`REGISTER_DOMAIN`] or [`ROTATE_DOMAIN`].
+	pub domain: &'a [u8; 20],
+	/// Genesis hash of the chain.
+	pub genesis: H256,
+	/// Account that will own the device.
+	pub owner: &'a AccountId,
+	/// The owner's current registration nonce (one proof, one use).
+	pub nonce: u32,
+}
+
+/// What a device signs for a bundle of readings.
+#[derive(Encode)]
+pub struct BundlePayload<'a> {
+	/// [`BUNDLE_DOMAIN`].
+	pub domain: &'a [u8; 20],
+	/// Genesis hash of the chain.
+	pub genesis: H256,
+	/// Device id.
+	pub device: DeviceId,
+	/// Sequence number of the first reading.
+	pub first_seq: u64,
+	/// The packed readings.
+	pub readings: &'a [PackedReading],
+}
+
+/// The 32-byte message actually signed: blake2-256 of the encoded payload, so signing and
+/// verifying cost the same whatever the payload's size.
+pub fn signing_message<P: Encode>(payload: &P) -> [u8; 32] {
+	sp_io::hashing::blake2_256(&payload.encode())
+}
+
+/// Message a device signs to prove possession of its key.
+pub fn possession_message<AccountId: Encode>(
+	domain: &[u8; 20],
+	genesis: H256,
+	owner: &AccountId,
+	nonce: u32,
+) -> [u8; 32] {
+	signing_message(&PossessionPayload { domain, genesis, owner, nonce })
+}
+
+/// Message a device signs for a bundle.
+pub fn bundle_message(
+	genesis: H256,
+	device: DeviceId,
+	first_seq: u64,
+	readings: &[PackedReading],
+) -> [u8; 32] {
+	signing_message(&BundlePayload { domain: BUNDLE_DOMAIN, genesis, device, first_seq, readings })
+}
+
+/// Checks `signature` over `message` against the device key.
+pub fn verify_device_signature(
+	signer: &MultiSigner,
+	message: &[u8; 32],
+	signature: &MultiSignature,
+) -> bool {
+	use sp_runtime::traits::IdentifyAccount;
+	let account = signer.clone().into_account();
+	signature.verify(&message[..], &account)
+}
+
+/// Device keys as a gateway holds them (std only).
+#[cfg(feature = "std")]
+pub mod keys {
+	use super::*;
+	use sp_core::{ed25519, sr25519, Pair};
+
+	/// A device key pair of either supported scheme.
+	#[derive(Clone)]
+	pub enum DeviceKeyPair {
+		/// Schnorrkel/Ristretto (the Substrate default).
+		Sr25519(sr25519::Pair),
+		/// Ed25519 (common in secure elements).
+		Ed25519(ed25519::Pair),
+	}
+
+	impl DeviceKeyPair {
+		/// Derives a key from a secret URI (`//Alice/device/1`, a mnemonic, a hex seed).
+		pub fn from_uri(scheme: KeyScheme, uri: &str) -> Result<Self, String> {
+			match scheme {
+				KeyScheme::Sr25519 => sr25519::Pair::from_string(uri, None)
+					.map(Self::Sr25519)
+					.map_err(|e| alloc::format!("invalid sr25519 secret: {e:?}")),
+				KeyScheme::Ed25519 => ed25519::Pair::from_string(uri, None)
+					.map(Self::Ed25519)
+					.map_err(|e| alloc::format!("invalid ed25519 secret: {e:?}")),
+			}
+		}
+
+		/// The public key as the chain stores it.
+		pub fn signer(&self) -> MultiSigner {
+			match self {
+				Self::Sr25519(p) => MultiSigner::Sr25519(p.public()),
+				Self::Ed25519(p) => MultiSigner::Ed25519(p.public()),
+			}
+		}
+
+		/// Signs a 32-byte message.
+		pub fn sign(&self, message: &[u8; 32]) -> MultiSignature {
+			match self {
+				Self::Sr25519(p) => MultiSignature::Sr25519(p.sign(&message[..])),
+				Self::Ed25519(p) => MultiSignature::Ed25519(p.sign(&message[..])),
+			}
+		}
+
+		/// Proof of possession for registering the device to `owner`.
+		pub fn possession_proof<AccountId: Encode>(
+			&self,
+			genesis: H256,
+			owner: &AccountId,
+			nonce: u32,
+		) -> MultiSignature {
+			self.sign(&possession_message(REGISTER_DOMAIN, genesis, owner, nonce))
+		}
+
+		/// Proof of possession for rotating a device's key to this one.
+		pub fn rotation_proof<AccountId: Encode>(
+			&self,
+			genesis: H256,
+			owner: &AccountId,
+			nonce: u32,
+		) -> MultiSignature {
+			self.sign(&possession_message(ROTATE_DOMAIN, genesis, owner, nonce))
+		}
+
+		/// Signs a bundle of packed readings.
+		pub fn sign_bundle(
+			&self,
+			genesis: H256,
+			device: DeviceId,
+			first_seq: u64,
+			readings: &[PackedReading],
+		) -> MultiSignature {
+			self.sign(&bundle_message(genesis, device, first_seq, readings))
+		}
+	}
+
+	/// Signature scheme of a device key.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+	pub enum KeyScheme {
+		/// sr25519.
+		Sr25519,
+		/// ed25519.
+		Ed25519,
+	}
+
+	/// Encoded length of a value, for sizing reports.
+	pub fn encoded_len<T: Encode>(value: &T) -> usize {
+		value.encode().len()
+	}
+}

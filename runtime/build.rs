@@ -1,0 +1,7 @@
+//! Builds the runtime's Wasm blob.
+fn main() {
+	#[cfg(feature = "std")]
+	{
+		substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	}
+}

@@ -1,0 +1,106 @@
+//! Genesis presets: `development` (one validator, sudo, funded dev accounts) and
+//! `local_testnet` (four validators alice..dave, no sudo).
+
+use alloc::{vec, vec::Vec};
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{currency::UNITS, AccountId, Balance, RuntimeGenesisConfig};
+
+/// Balance of each endowed development account: one million VPP.
+pub const ENDOWMENT: Balance = 1_000_000 * UNITS;
+
+/// Grid regions every preset starts with: (id, name, bidding zone, UTC offset in minutes).
+pub const GENESIS_REGIONS: &[(u16, &str, &str, i16)] = &[
+	(1, "Germany-Luxembourg", "DE-LU", 60),
+	(2, "Netherlands", "NL", 60),
+	(3, "Denmark West", "DK1", 60),
+];
+
+/// Validator keys of a well-known development account (sr25519 for Aura, ed25519 for GRANDPA).
+fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(aura.public().into(), grandpa.public().into())
+}
+
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: Option<AccountId>,
+) -> Value {
+	let config = RuntimeGenesisConfig {
+		balances: pallet_balances::GenesisConfig {
+			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect(),
+			..Default::default()
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect(),
+			..Default::default()
+		},
+		sudo: pallet_sudo::GenesisConfig { key: root },
+		..Default::default()
+	};
+	let mut json = match serde_json::to_value(config) {
+		Ok(v) => v,
+		Err(_) => return Value::Null,
+	};
+	extend_openvpp_genesis(&mut json);
+	json
+}
+
+/// Adds the OpenVPP pallets' genesis (regions) to a preset.
+fn extend_openvpp_genesis(json: &mut Value) {
+	let regions: Vec<Value> = GENESIS_REGIONS
+		.iter()
+		.map(|(id, name, zone, offset)| serde_json::json!([id, name, zone, offset]))
+		.collect();
+	if let Some(obj) = json.as_object_mut() {
+		obj.insert("deviceIdentity".into(), serde_json::json!({ "regions": regions }));
+	}
+}
+
+/// The `development` preset: Alice validates and holds sudo; the dev accounts are funded.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate; no sudo key.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		None,
+	)
+}
+
+/// The preset named `id`, as JSON bytes.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(|s| s.into_bytes())
+}
+
+/// Names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

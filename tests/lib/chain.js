@@ -1,0 +1,71 @@
+// Shared helpers of the end-to-end tests: connect to the node, sign and wait for inclusion.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+export const WS = process.env.OPENVPP_WS ?? 'ws://127.0.0.1:9944';
+
+export async function connect() {
+  await cryptoWaitReady();
+  const provider = new WsProvider(WS, 1000, {}, 60_000);
+  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  return api;
+}
+
+export function devKeyring() {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return {
+    keyring,
+    alice: keyring.addFromUri('//Alice'),
+    bob: keyring.addFromUri('//Bob'),
+    charlie: keyring.addFromUri('//Charlie'),
+    dave: keyring.addFromUri('//Dave'),
+  };
+}
+
+// Signs and submits `tx`; resolves with { events, blockHash } once in a block, or rejects with
+// the decoded module error.
+export function sendAndWait(api, tx, signer, { nonce = -1 } = {}) {
+  return new Promise((resolve, reject) => {
+    let unsub = () => {};
+    tx.signAndSend(signer, { nonce }, (result) => {
+      const { status, events, dispatchError } = result;
+      if (dispatchError) {
+        unsub();
+        if (dispatchError.isModule) {
+          const d = api.registry.findMetaError(dispatchError.asModule);
+          reject(new Error(`${d.section}.${d.name}`));
+        } else {
+          reject(new Error(dispatchError.toString()));
+        }
+        return;
+      }
+      if (status.isInBlock) {
+        unsub();
+        resolve({ events, blockHash: status.asInBlock });
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        unsub();
+        reject(new Error(`transaction ${status.type}`));
+      }
+    }).then((u) => { unsub = u; }, reject);
+  });
+}
+
+export function findEvent(api, events, section, method) {
+  return events.find(({ event }) => api.events[section]?.[method]?.is(event));
+}
+
+export async function waitForBlocks(api, n, { finalized = false } = {}) {
+  const sub = finalized ? api.rpc.chain.subscribeFinalizedHeads : api.rpc.chain.subscribeNewHeads;
+  return new Promise((resolve) => {
+    let seen = 0;
+    let first = null;
+    sub((header) => {
+      if (first === null) first = header.number.toNumber();
+      if (header.number.toNumber() >= first + n) {
+        seen = header.number.toNumber();
+        resolve(seen);
+      }
+    });
+  });
+}
