@@ -1,1 +1,495 @@
-fn main() {}
+//! `openvpp-gateway`: the device side of OpenVPP. Generates device keys, registers devices with
+//! a proof of possession, simulates fleets whose readings the devices sign, and shows their
+//! state on chain.
+// A command-line tool, not runtime code: float maths and plain arithmetic are fine here.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
+mod fleet;
+mod rpc;
+mod tx;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use openvpp_primitives::{
+	keys::{DeviceKeyPair, KeyScheme},
+	pack_readings, Bundle, DeviceId, DeviceKind, Nameplate, RegionId,
+};
+use openvpp_runtime::{AccountId, RuntimeCall};
+use serde_json::json;
+use sp_core::{crypto::Ss58Codec, Pair};
+
+use crate::{
+	fleet::SimDevice,
+	rpc::Rpc,
+	tx::{sign, ChainContext, Signer},
+};
+
+/// Device gateway and fleet simulator for an OpenVPP chain.
+#[derive(Parser)]
+#[command(name = "openvpp-gateway", version, about)]
+struct Cli {
+	/// Node RPC endpoint (ws:// or http://).
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "OPENVPP_URL")]
+	url: String,
+	/// Print machine-readable JSON instead of text.
+	#[arg(long, global = true)]
+	json: bool,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Device keys.
+	#[command(subcommand)]
+	Keys(KeysCmd),
+	/// Device registration and inspection.
+	#[command(subcommand)]
+	Device(DeviceCmd),
+	/// Registers a simulated fleet (if needed) and submits its signed readings.
+	Simulate(SimulateArgs),
+	/// Shows a table of devices of an owner with their telemetry state.
+	Status {
+		/// Owner secret URI or SS58 address.
+		#[arg(long, default_value = "//Alice")]
+		owner: String,
+	},
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+	/// Generates a new device key.
+	Generate {
+		/// Signature scheme.
+		#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+		scheme: Scheme,
+	},
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scheme {
+	Sr25519,
+	Ed25519,
+}
+
+impl From<Scheme> for KeyScheme {
+	fn from(s: Scheme) -> Self {
+		match s {
+			Scheme::Sr25519 => KeyScheme::Sr25519,
+			Scheme::Ed25519 => KeyScheme::Ed25519,
+		}
+	}
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+	Ev,
+	Battery,
+	SolarPv,
+	SmartMeter,
+	Wind,
+	HeatPump,
+}
+
+impl From<Kind> for DeviceKind {
+	fn from(k: Kind) -> Self {
+		match k {
+			Kind::Ev => DeviceKind::Ev,
+			Kind::Battery => DeviceKind::Battery,
+			Kind::SolarPv => DeviceKind::SolarPv,
+			Kind::SmartMeter => DeviceKind::SmartMeter,
+			Kind::Wind => DeviceKind::Wind,
+			Kind::HeatPump => DeviceKind::HeatPump,
+		}
+	}
+}
+
+#[derive(Subcommand)]
+enum DeviceCmd {
+	/// Registers a device: signs the proof of possession with the device key and submits
+	/// `deviceIdentity.registerDevice` from the owner.
+	Register {
+		/// Owner account secret URI.
+		#[arg(long, default_value = "//Alice")]
+		owner: String,
+		/// Device key secret URI (keep it on the device).
+		#[arg(long)]
+		device_key: String,
+		/// Device key scheme.
+		#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+		scheme: Scheme,
+		/// Kind of device.
+		#[arg(long, value_enum)]
+		kind: Kind,
+		/// Usable capacity in Wh (EVs and batteries).
+		#[arg(long, default_value_t = 0)]
+		capacity_wh: u64,
+		/// Maximum import power in W.
+		#[arg(long)]
+		max_import_w: u32,
+		/// Maximum export power in W.
+		#[arg(long)]
+		max_export_w: u32,
+		/// Grid region id.
+		#[arg(long, default_value_t = 1)]
+		region: RegionId,
+		/// Free-form metadata (e.g. manufacturer/model/firmware or a content id).
+		#[arg(long, default_value = "")]
+		metadata: String,
+	},
+	/// Shows a device's record.
+	Show {
+		/// Device id.
+		id: DeviceId,
+	},
+}
+
+#[derive(clap::Args)]
+struct SimulateArgs {
+	/// Number of devices in the fleet (kinds cycle PV, EV, battery, meter).
+	#[arg(long, default_value_t = 4)]
+	devices: u64,
+	/// Owner and gateway account secret URI.
+	#[arg(long, default_value = "//Alice")]
+	owner: String,
+	/// Seed of the device keys: device i uses `<seed>/<i>`.
+	#[arg(long, default_value = "//openvpp/sim")]
+	key_seed: String,
+	/// Rounds of readings to submit (each round: one bundle per device).
+	#[arg(long, default_value_t = 3)]
+	rounds: u32,
+	/// Readings per bundle.
+	#[arg(long, default_value_t = 4)]
+	readings: u32,
+	/// Simulated time between readings, ms.
+	#[arg(long, default_value_t = 15_000)]
+	interval_ms: u64,
+	/// Region of the fleet.
+	#[arg(long, default_value_t = 1)]
+	region: RegionId,
+}
+
+type CliResult = Result<(), String>;
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	let result = match &cli.command {
+		Command::Keys(KeysCmd::Generate { scheme }) => keys_generate(&cli, *scheme),
+		Command::Device(DeviceCmd::Register {
+			owner,
+			device_key,
+			scheme,
+			kind,
+			capacity_wh,
+			max_import_w,
+			max_export_w,
+			region,
+			metadata,
+		}) => {
+			let nameplate = Nameplate {
+				capacity_wh: *capacity_wh,
+				max_import_w: *max_import_w,
+				max_export_w: *max_export_w,
+			};
+			register(&cli, owner, device_key, *scheme, (*kind).into(), nameplate, *region, metadata)
+		},
+		Command::Device(DeviceCmd::Show { id }) => show(&cli, *id),
+		Command::Simulate(args) => simulate(&cli, args),
+		Command::Status { owner } => status(&cli, owner),
+	};
+	match result {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			if cli.json {
+				println!("{}", json!({ "error": e }));
+			} else {
+				eprintln!("error: {e}");
+			}
+			ExitCode::FAILURE
+		},
+	}
+}
+
+fn keys_generate(cli: &Cli, scheme: Scheme) -> CliResult {
+	let (secret, public) = match scheme {
+		Scheme::Sr25519 => {
+			let (pair, seed) = sp_core::sr25519::Pair::generate();
+			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
+		},
+		Scheme::Ed25519 => {
+			let (pair, seed) = sp_core::ed25519::Pair::generate();
+			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
+		},
+	};
+	let scheme_name = match scheme {
+		Scheme::Sr25519 => "sr25519",
+		Scheme::Ed25519 => "ed25519",
+	};
+	if cli.json {
+		println!("{}", json!({ "scheme": scheme_name, "secretSeed": secret, "publicKey": public }));
+	} else {
+		println!("scheme:      {scheme_name}\nsecret seed: {secret}\npublic key:  {public}");
+		println!("Keep the secret seed on the device; register it with `openvpp-gateway device register --device-key <seed>`.");
+	}
+	Ok(())
+}
+
+fn nonce_of(rpc: &Rpc, owner: &AccountId) -> Result<u32, String> {
+	rpc.runtime_call::<u32>("DeviceIdentityApi_registration_nonce", owner)
+		.map_err(|e| e.to_string())
+}
+
+/// Registers one device and returns its id (read back through the runtime API).
+fn register_device(
+	rpc: &Rpc,
+	ctx: &ChainContext,
+	owner: &Signer,
+	device: &DeviceKeyPair,
+	kind: DeviceKind,
+	nameplate: Nameplate,
+	region: RegionId,
+	metadata: Vec<u8>,
+) -> Result<DeviceId, String> {
+	if let Err(e) = nameplate.validate(kind) {
+		return Err(format!("the nameplate is implausible for a {kind:?}: {e:?}"));
+	}
+	let reg_nonce = nonce_of(rpc, &owner.account)?;
+	let proof = device.possession_proof(ctx.genesis, &owner.account, reg_nonce);
+	let call = RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_device {
+		kind,
+		nameplate,
+		region,
+		metadata,
+		signer: device.signer(),
+		proof,
+	});
+	let nonce = rpc.next_nonce(&owner.address()).map_err(|e| e.to_string())?;
+	rpc.submit(&sign(ctx, owner, nonce, call)).map_err(|e| e.to_string())?;
+	wait_for_device(rpc, device)
+}
+
+fn wait_for_device(rpc: &Rpc, device: &DeviceKeyPair) -> Result<DeviceId, String> {
+	for _ in 0..40 {
+		if let Some(id) = rpc
+			.runtime_call::<Option<DeviceId>>("DeviceIdentityApi_device_by_key", device.signer())
+			.map_err(|e| e.to_string())?
+		{
+			return Ok(id);
+		}
+		std::thread::sleep(std::time::Duration::from_millis(500));
+	}
+	Err("the registration was submitted but the device did not appear within 20 s; check the node's log and the owner's balance".into())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn register(
+	cli: &Cli,
+	owner: &str,
+	device_key: &str,
+	scheme: Scheme,
+	kind: DeviceKind,
+	nameplate: Nameplate,
+	region: RegionId,
+	metadata: &str,
+) -> CliResult {
+	let rpc = Rpc::new(&cli.url);
+	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
+	let owner = Signer::from_uri(owner)?;
+	let device = DeviceKeyPair::from_uri(scheme.into(), device_key)?;
+	let id = register_device(
+		&rpc,
+		&ctx,
+		&owner,
+		&device,
+		kind,
+		nameplate,
+		region,
+		metadata.as_bytes().to_vec(),
+	)?;
+	if cli.json {
+		println!("{}", json!({ "device": id, "owner": owner.address() }));
+	} else {
+		println!("registered device {id} ({kind:?}) owned by {}", owner.address());
+	}
+	Ok(())
+}
+
+fn show(cli: &Cli, id: DeviceId) -> CliResult {
+	let rpc = Rpc::new(&cli.url);
+	let info: Option<pallet_device_identity::DeviceInfo<AccountId>> =
+		rpc.runtime_call("DeviceIdentityApi_device", id).map_err(|e| e.to_string())?;
+	let Some(info) = info else { return Err(format!("device {id} is not registered")) };
+	let state: Option<pallet_telemetry::TelemetryState> =
+		rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
+	if cli.json {
+		println!("{}", json!({ "device": id, "record": format!("{info:?}"), "telemetry": format!("{state:?}") }));
+	} else {
+		println!("device {id}: {info:#?}");
+		println!("telemetry: {state:#?}");
+	}
+	Ok(())
+}
+
+fn status(cli: &Cli, owner: &str) -> CliResult {
+	let rpc = Rpc::new(&cli.url);
+	let account = match AccountId::from_ss58check(owner) {
+		Ok(a) => a,
+		Err(_) => Signer::from_uri(owner)?.account,
+	};
+	let ids: Vec<DeviceId> = rpc
+		.runtime_call("DeviceIdentityApi_devices_of", (&account, Option::<DeviceId>::None, 1000u32))
+		.map_err(|e| e.to_string())?;
+	let mut rows = Vec::new();
+	for id in ids {
+		let info: Option<pallet_device_identity::DeviceInfo<AccountId>> =
+			rpc.runtime_call("DeviceIdentityApi_device", id).map_err(|e| e.to_string())?;
+		let state: Option<pallet_telemetry::TelemetryState> =
+			rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
+		rows.push((id, info, state));
+	}
+	if cli.json {
+		let v: Vec<_> = rows
+			.iter()
+			.map(|(id, info, state)| {
+				json!({
+					"device": id,
+					"kind": info.as_ref().map(|i| format!("{:?}", i.kind)),
+					"status": info.as_ref().map(|i| format!("{:?}", i.status)),
+					"readings": state.as_ref().map(|s| s.last_seq + 1),
+					"energyInWh": state.as_ref().map(|s| s.last_energy_in_wh),
+					"energyOutWh": state.as_ref().map(|s| s.last_energy_out_wh),
+				})
+			})
+			.collect();
+		println!("{}", serde_json::Value::Array(v));
+		return Ok(());
+	}
+	println!(
+		"{:>6}  {:<11} {:<10} {:>8} {:>12} {:>12} {:>6}",
+		"device", "kind", "status", "readings", "in (Wh)", "out (Wh)", "SoC"
+	);
+	for (id, info, state) in rows {
+		let kind = info.as_ref().map(|i| format!("{:?}", i.kind)).unwrap_or_default();
+		let st = info.as_ref().map(|i| format!("{:?}", i.status)).unwrap_or_default();
+		let (seq, ein, eout, soc) = match &state {
+			Some(s) => (
+				(s.last_seq + 1).to_string(),
+				s.last_energy_in_wh.to_string(),
+				s.last_energy_out_wh.to_string(),
+				s.last_soc.map(|p| format!("{:.1}%", p.deconstruct() as f64 / 10_000.0)).unwrap_or_else(|| "-".into()),
+			),
+			None => ("0".into(), "-".into(), "-".into(), "-".into()),
+		};
+		println!("{id:>6}  {kind:<11} {st:<10} {seq:>8} {ein:>12} {eout:>12} {soc:>6}");
+	}
+	Ok(())
+}
+
+fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
+	let rpc = Rpc::new(&cli.url);
+	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
+	let owner = Signer::from_uri(&args.owner)?;
+	let progress = if cli.json {
+		indicatif::ProgressBar::hidden()
+	} else {
+		indicatif::ProgressBar::new(args.devices + u64::from(args.rounds))
+	};
+	progress.set_style(
+		indicatif::ProgressStyle::with_template("{msg:<24} [{bar:30}] {pos}/{len}")
+			.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+	);
+
+	// Register (or find) the fleet's devices.
+	progress.set_message("registering devices");
+	let mut fleet = Vec::new();
+	for i in 0..args.devices {
+		let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, &format!("{}/{i}", args.key_seed))?;
+		let sim = SimDevice::for_index(i, 42);
+		let existing: Option<DeviceId> = rpc
+			.runtime_call("DeviceIdentityApi_device_by_key", key.signer())
+			.map_err(|e| e.to_string())?;
+		let id = match existing {
+			Some(id) => id,
+			None => register_device(
+				&rpc,
+				&ctx,
+				&owner,
+				&key,
+				sim.kind,
+				sim.nameplate,
+				args.region,
+				format!("openvpp-sim/{i}").into_bytes(),
+			)?,
+		};
+		let state: Option<pallet_telemetry::TelemetryState> =
+			rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
+		// (next sequence number, time of the last accepted reading)
+		let cursor = state.map(|s| (s.last_seq + 1, s.last_timestamp_ms)).unwrap_or((0, 0));
+		fleet.push((id, key, sim, cursor));
+		progress.inc(1);
+	}
+
+	// Submit rounds of signed bundles, one extrinsic per round.
+	progress.set_message("submitting readings");
+	let mut submitted_readings = 0u64;
+	for _ in 0..args.rounds {
+		let now = now_ms();
+		let mut bundles = Vec::new();
+		for (id, key, sim, cursor) in fleet.iter_mut() {
+			let (next_seq, last_ms) = *cursor;
+			// Readings end a few seconds before now so they are never ahead of chain time.
+			let span = args.interval_ms * u64::from(args.readings);
+			let start = now.saturating_sub(span + 6_000).max(last_ms + 1);
+			let mut readings = Vec::new();
+			for r in 0..u64::from(args.readings) {
+				let at = start + r * args.interval_ms;
+				readings.push(sim.step(at, args.interval_ms));
+			}
+			let packed = pack_readings(&readings).ok_or("simulated readings went backwards")?;
+			let signature = key.sign_bundle(ctx.genesis, *id, next_seq, &packed);
+			let bundle = Bundle {
+				device: *id,
+				first_seq: next_seq,
+				readings: packed.try_into().map_err(|_| "too many readings per bundle")?,
+				signature,
+			};
+			bundles.push(bundle);
+			let last_at = readings.last().map(|r| r.timestamp_ms).unwrap_or(last_ms);
+			*cursor = (next_seq + u64::from(args.readings), last_at);
+			submitted_readings += u64::from(args.readings);
+		}
+		let call = RuntimeCall::Telemetry(pallet_telemetry::Call::submit {
+			bundles: bundles.try_into().map_err(|_| "too many devices for one extrinsic")?,
+		});
+		let nonce = rpc.next_nonce(&owner.address()).map_err(|e| e.to_string())?;
+		let xt = sign(&ctx, &owner, nonce, call);
+		rpc.submit(&xt).map_err(|e| e.to_string())?;
+		progress.inc(1);
+		// One round per block.
+		std::thread::sleep(std::time::Duration::from_millis(6_500));
+	}
+	progress.finish_and_clear();
+	if cli.json {
+		println!(
+			"{}",
+			json!({ "devices": fleet.iter().map(|f| f.0).collect::<Vec<_>>(), "readingsSubmitted": submitted_readings })
+		);
+	} else {
+		println!(
+			"fleet of {} devices submitted {} signed readings in {} extrinsics; see `openvpp-gateway status --owner {}`",
+			fleet.len(),
+			submitted_readings,
+			args.rounds,
+			args.owner
+		);
+	}
+	Ok(())
+}
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or(0)
+}

@@ -2,7 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::{MultiSigner, RuntimeDebug};
+use sp_runtime::MultiSigner;
 
 use crate::{RegionId, TimestampMs, WattHours, Watts};
 
@@ -18,9 +18,9 @@ use crate::{RegionId, TimestampMs, WattHours, Watts};
 /// | `SmartMeter` | grid import (consumption) | grid export |
 /// | `HeatPump` | electricity consumed | (unused, must stay 0) |
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceKind {
 	/// Electric vehicle with a traction battery (may support V2G).
 	Ev,
@@ -74,7 +74,7 @@ pub mod limits {
 }
 
 /// Why a nameplate was refused for a kind.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum NameplateError {
 	/// Storage devices need a usable capacity; other kinds must have none.
 	CapacityMismatch,
@@ -88,9 +88,9 @@ pub enum NameplateError {
 
 /// Ratings from the device's nameplate.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Nameplate {
 	/// Usable storage capacity in Wh (EVs and batteries; zero for other kinds).
 	pub capacity_wh: WattHours,
@@ -156,9 +156,9 @@ impl Nameplate {
 
 /// Lifecycle status of a device.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceStatus {
 	/// Reporting and earning.
 	Active,
@@ -171,7 +171,7 @@ pub enum DeviceStatus {
 }
 
 /// What other pallets need to know about a device, in one storage read.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct DeviceView<AccountId> {
 	/// Current owner (and NFT holder).
 	pub owner: AccountId,

@@ -4,15 +4,15 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::Permill;
-use sp_runtime::{BoundedVec, MultiSignature, RuntimeDebug};
+use sp_runtime::{BoundedVec, MultiSignature};
 
 use crate::{DeviceId, TimestampMs, WattHours};
 
 /// Operating state a device reports with each reading.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceState {
 	/// Connected, neither importing nor exporting significantly.
 	Idle,
@@ -29,8 +29,8 @@ pub enum DeviceState {
 /// One reading as the device measured it: cumulative registers like a billing meter.
 ///
 /// See [`crate::DeviceKind`] for what "in" and "out" mean per kind.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Reading {
 	/// Time of the measurement, ms since the Unix epoch.
 	pub timestamp_ms: TimestampMs,
@@ -51,7 +51,7 @@ pub struct Reading {
 /// 15-minute delta takes 7 to 11 bytes instead of 30. Registers and time cannot go backwards
 /// inside a bundle by construction; the first reading is checked against the chain's state.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct PackedReading {
 	/// Timestamp (first reading) or ms since the previous reading.
@@ -70,7 +70,7 @@ pub struct PackedReading {
 }
 
 /// Why a list of packed readings cannot be expanded.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum UnpackError {
 	/// A delta overflowed the register or the clock.
 	Overflow,
@@ -159,9 +159,10 @@ pub fn unpack_readings(packed: &[PackedReading]) -> Result<Vec<Reading>, UnpackE
 ///
 /// `first_seq` numbers the first reading; the others follow consecutively. The signature is
 /// over [`crate::BundlePayload`].
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug,
-)]
+///
+/// `Clone`, `PartialEq`, `Eq` and `Debug` are implemented by hand so that they do not require
+/// them of the `MaxReadings` bound (a pallet's `Get<u32>` constant type has none of them).
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 #[scale_info(skip_type_params(MaxReadings))]
 pub struct Bundle<MaxReadings: sp_core::Get<u32>> {
 	/// Device that measured the readings.
@@ -174,4 +175,37 @@ pub struct Bundle<MaxReadings: sp_core::Get<u32>> {
 	pub readings: BoundedVec<PackedReading, MaxReadings>,
 	/// Device signature over the bundle payload.
 	pub signature: MultiSignature,
+}
+
+impl<MaxReadings: sp_core::Get<u32>> Clone for Bundle<MaxReadings> {
+	fn clone(&self) -> Self {
+		Self {
+			device: self.device,
+			first_seq: self.first_seq,
+			readings: self.readings.clone(),
+			signature: self.signature.clone(),
+		}
+	}
+}
+
+impl<MaxReadings: sp_core::Get<u32>> PartialEq for Bundle<MaxReadings> {
+	fn eq(&self, other: &Self) -> bool {
+		self.device == other.device
+			&& self.first_seq == other.first_seq
+			&& self.readings == other.readings
+			&& self.signature == other.signature
+	}
+}
+
+impl<MaxReadings: sp_core::Get<u32>> Eq for Bundle<MaxReadings> {}
+
+impl<MaxReadings: sp_core::Get<u32>> core::fmt::Debug for Bundle<MaxReadings> {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.debug_struct("Bundle")
+			.field("device", &self.device)
+			.field("first_seq", &self.first_seq)
+			.field("readings", &self.readings)
+			.field("signature", &self.signature)
+			.finish()
+	}
 }

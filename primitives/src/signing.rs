@@ -155,6 +155,42 @@ pub mod keys {
 		) -> MultiSignature {
 			self.sign(&bundle_message(genesis, device, first_seq, readings))
 		}
+
+		/// Packs `readings` (oldest first), signs them and returns the bundle a gateway submits.
+		pub fn signed_bundle<MaxReadings: sp_core::Get<u32>>(
+			&self,
+			genesis: H256,
+			device: DeviceId,
+			first_seq: u64,
+			readings: &[crate::Reading],
+		) -> Result<crate::Bundle<MaxReadings>, BundleBuildError> {
+			sign_bundle(self, genesis, device, first_seq, readings)
+		}
+	}
+
+	/// Why [`sign_bundle`] cannot build a bundle.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+	pub enum BundleBuildError {
+		/// Time or a register goes backwards, which the wire format cannot express.
+		NotMonotonic,
+		/// More readings than one bundle may carry.
+		TooManyReadings,
+	}
+
+	/// Packs `readings` (oldest first) into a bundle of `device` starting at `first_seq`, signed
+	/// by `key` for the chain with `genesis`: what the gateway submits and the tests replay.
+	pub fn sign_bundle<MaxReadings: sp_core::Get<u32>>(
+		key: &DeviceKeyPair,
+		genesis: H256,
+		device: DeviceId,
+		first_seq: u64,
+		readings: &[crate::Reading],
+	) -> Result<crate::Bundle<MaxReadings>, BundleBuildError> {
+		let packed = crate::pack_readings(readings).ok_or(BundleBuildError::NotMonotonic)?;
+		let signature = key.sign_bundle(genesis, device, first_seq, &packed);
+		let readings = sp_runtime::BoundedVec::try_from(packed)
+			.map_err(|_| BundleBuildError::TooManyReadings)?;
+		Ok(crate::Bundle { device, first_seq, readings, signature })
 	}
 
 	/// Signature scheme of a device key.

@@ -16,7 +16,7 @@ pub trait DeviceRegistry<AccountId> {
 }
 
 /// Change to a device's lifetime operating counters.
-#[derive(Clone, Copy, Default, PartialEq, Eq, sp_runtime::RuntimeDebug)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub struct OperatingDelta {
 	/// Energy into the device, Wh.
 	pub energy_in_wh: WattHours,
@@ -29,7 +29,7 @@ pub struct OperatingDelta {
 }
 
 /// What telemetry hands on after it accepted one bundle.
-#[derive(Clone, Copy, PartialEq, Eq, sp_runtime::RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct AcceptedReadings {
 	/// The device.
 	pub device: DeviceId,
@@ -71,6 +71,27 @@ pub trait ReliabilityFeed {
 
 impl ReliabilityFeed for () {
 	fn note_delivery(_device: DeviceId, _delivered: Permill) -> DispatchResult {
+		Ok(())
+	}
+}
+
+/// Energy a device delivered as grid support (demand response), reported by v2g and valued by
+/// settlement as the `GridSupport` contribution.
+pub trait GridSupportFeed {
+	/// Records `energy_wh` delivered by `device` in a grid-support window that ended at `at_ms`.
+	fn note_grid_support(
+		device: DeviceId,
+		energy_wh: WattHours,
+		at_ms: TimestampMs,
+	) -> DispatchResult;
+}
+
+impl GridSupportFeed for () {
+	fn note_grid_support(
+		_device: DeviceId,
+		_energy_wh: WattHours,
+		_at_ms: TimestampMs,
+	) -> DispatchResult {
 		Ok(())
 	}
 }

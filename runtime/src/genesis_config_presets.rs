@@ -29,6 +29,7 @@ fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: Option<AccountId>,
+	fast_governance: bool,
 ) -> Value {
 	let config = RuntimeGenesisConfig {
 		balances: pallet_balances::GenesisConfig {
@@ -43,6 +44,10 @@ fn testnet_genesis(
 			..Default::default()
 		},
 		sudo: pallet_sudo::GenesisConfig { key: root },
+		origins: crate::governance::pallet_custom_origins::GenesisConfig {
+			fast_governance,
+			..Default::default()
+		},
 		..Default::default()
 	};
 	let mut json = match serde_json::to_value(config) {
@@ -70,6 +75,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		true,
 	)
 }
 
@@ -84,6 +90,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		None,
+		false,
 	)
 }
 

@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -150,6 +151,19 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Nfts = pallet_nfts;
+
+	#[runtime::pallet_index(30)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(31)]
+	pub type Scheduler = pallet_scheduler;
+	#[runtime::pallet_index(32)]
+	pub type Referenda = pallet_referenda;
+	#[runtime::pallet_index(33)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	#[runtime::pallet_index(34)]
+	pub type Origins = crate::governance::pallet_custom_origins;
+	#[runtime::pallet_index(35)]
+	pub type Treasury = pallet_treasury;
 
 	#[runtime::pallet_index(20)]
 	pub type DeviceIdentity = pallet_device_identity;

@@ -1,1 +1,656 @@
+//! # Device identity
+//!
+//! The registry of OpenVPP's physical energy assets (EVs, batteries, solar PV, smart meters,
+//! wind turbines, heat pumps). Each device gets:
+//!
+//! - a record with its owner, kind, nameplate, grid region, lifecycle status, authorized
+//!   gateways and operating counters, under a sequential [`DeviceId`] that is never reused;
+//! - a device key (sr25519 or ed25519) whose holder proved possession at registration by
+//!   signing [`openvpp_primitives::possession_message`] with [`REGISTER_DOMAIN`], the chain's
+//!   genesis hash, the owner and the owner's [`RegistrationNonce`] (one proof, one use);
+//! - an NFT credential in a pallet-owned collection of `pallet-nfts` (item id = device id),
+//!   carrying the nameplate and attestation status as attributes. The NFT moves only with
+//!   [`Pallet::transfer_device`], so the NFT holder is always the owner of record;
+//! - a deposit held from the owner with [`HoldReason::DeviceDeposit`], moved with the device on
+//!   transfer and released on decommissioning.
+//!
+//! The admin origin registers grid regions and certifiers (manufacturers, installers,
+//! auditors); certifiers attest devices. Other pallets read the registry through
+//! [`openvpp_primitives::DeviceRegistry`]; clients through [`runtime_api::DeviceIdentityApi`].
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod admin;
+mod attestation;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod lifecycle;
+#[cfg(test)]
+mod mock;
+mod nft;
+mod read;
+mod registry;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use nft::attribute_keys;
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_support::traits::fungible;
+use frame_system::pallet_prelude::BlockNumberFor;
+
+/// Log target of the pallet.
+pub const LOG_TARGET: &str = "runtime::device-identity";
+
+/// Balance of the currency deposits are held in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// What a call takes where it names an account (an address the runtime's lookup resolves).
+pub type AccountIdLookupOf<T> =
+	<<T as frame_system::Config>::Lookup as sp_runtime::traits::StaticLookup>::Source;
+
+/// How the pallet creates its NFT collection in `pallet-nfts`.
+pub type CollectionConfigOf<T> =
+	pallet_nfts::CollectionConfig<BalanceOf<T>, BlockNumberFor<T>, u32>;
+
+/// The stored device record of a runtime.
+pub type DeviceRecordOf<T> = DeviceRecord<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	<T as Config>::MaxGateways,
+	<T as Config>::MaxMetadataLen,
+>;
+
+/// The stored region of a runtime.
+pub type RegionOf<T> = Region<<T as Config>::MaxRegionNameLen>;
+
+/// The stored certifier of a runtime.
+pub type CertifierOf<T> = Certifier<<T as Config>::MaxCertifierNameLen>;
+
+// FRAME's pallet macro expands to `expect` calls (metadata, storage info, error encoding);
+// nothing hand-written in this module uses `expect`: the logic lives in the feature modules.
+#[allow(clippy::expect_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{tokens::nonfungibles_v2, UnixTime},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use openvpp_primitives::{DeviceId, DeviceKind, DeviceStatus, Nameplate, RegionId};
+	use sp_core::H256;
+	use sp_runtime::{
+		traits::{StaticLookup, Zero},
+		MultiSignature, MultiSigner,
+	};
+
+	/// Storage layout version; bump it with a `VersionedMigration` on every layout change.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	/// The device-identity pallet.
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the device registry.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// Currency the device deposit is held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reason, which includes this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The NFT pallet holding the device credentials (`pallet-nfts`).
+		type Nfts: nonfungibles_v2::Inspect<Self::AccountId, ItemId = DeviceId, CollectionId = u32>
+			+ nonfungibles_v2::Create<Self::AccountId, CollectionConfigOf<Self>>
+			+ nonfungibles_v2::Mutate<Self::AccountId, pallet_nfts::ItemConfig>
+			+ nonfungibles_v2::Transfer<Self::AccountId>;
+
+		/// Id of the pallet's account, which owns the credential collection.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Grid administration: regions, certifiers and suspension for fraud.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Wall-clock time, for commissioning and attestation times.
+		type UnixTime: UnixTime;
+
+		/// Deposit held from the owner for each registered device.
+		#[pallet::constant]
+		type DeviceDeposit: Get<BalanceOf<Self>>;
+
+		/// Most gateways a device may authorize besides its owner.
+		#[pallet::constant]
+		type MaxGateways: Get<u32>;
+
+		/// Longest device metadata, bytes.
+		#[pallet::constant]
+		type MaxMetadataLen: Get<u32>;
+
+		/// Most attestations a device may hold at once (at most 255).
+		#[pallet::constant]
+		type MaxAttestations: Get<u32>;
+
+		/// Longest region name, bytes.
+		#[pallet::constant]
+		type MaxRegionNameLen: Get<u32>;
+
+		/// Longest certifier name, bytes.
+		#[pallet::constant]
+		type MaxCertifierNameLen: Get<u32>;
+
+		/// Weights of the calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Deposit for a registered device, returned when it is decommissioned.
+		#[codec(index = 0)]
+		DeviceDeposit,
+	}
+
+	/// Device records by id. Decommissioned devices stay, so their ids are never reused.
+	#[pallet::storage]
+	pub type Devices<T: Config> = StorageMap<_, Twox64Concat, DeviceId, DeviceRecordOf<T>>;
+
+	/// The id the next registered device gets.
+	#[pallet::storage]
+	pub type NextDeviceId<T: Config> = StorageValue<_, DeviceId, ValueQuery>;
+
+	/// Device id by device key. Keys of decommissioned devices and rotated-out keys stay, so a
+	/// key is never registered twice.
+	#[pallet::storage]
+	pub type DeviceByKey<T: Config> = StorageMap<_, Blake2_128Concat, DeviceKey, DeviceId>;
+
+	/// Devices (not decommissioned) of each owner, for paged reads.
+	#[pallet::storage]
+	pub type DevicesByOwner<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		DeviceId,
+		(),
+		OptionQuery,
+	>;
+
+	/// Grid regions by id.
+	#[pallet::storage]
+	pub type Regions<T: Config> = StorageMap<_, Twox64Concat, RegionId, RegionOf<T>>;
+
+	/// Registered certifiers.
+	#[pallet::storage]
+	pub type Certifiers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, CertifierOf<T>>;
+
+	/// Attestations by device and certifier; at most `MaxAttestations` per device.
+	#[pallet::storage]
+	pub type Attestations<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		DeviceId,
+		Blake2_128Concat,
+		T::AccountId,
+		Attestation,
+		OptionQuery,
+	>;
+
+	/// Lifetime operating counters by device.
+	#[pallet::storage]
+	pub type Counters<T: Config> = StorageMap<_, Twox64Concat, DeviceId, LifetimeCounters>;
+
+	/// Nonce the next proof of possession of an owner must sign; incremented by every
+	/// registration and key rotation of that owner.
+	#[pallet::storage]
+	pub type RegistrationNonce<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The `pallet-nfts` collection holding the device credentials, once created.
+	#[pallet::storage]
+	pub type CredentialCollection<T: Config> = StorageValue<_, u32, OptionQuery>;
+
+	/// Operating log: every lifecycle change names the device.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A grid region was registered.
+		RegionCreated {
+			/// Region id.
+			region: RegionId,
+			/// Bidding-zone code.
+			zone_code: BoundedVec<u8, ConstU32<MAX_ZONE_CODE_LEN>>,
+		},
+		/// The NFT collection of device credentials was created.
+		CredentialCollectionCreated {
+			/// Collection id in `pallet-nfts`.
+			collection: u32,
+		},
+		/// A device was registered and its credential minted.
+		DeviceRegistered {
+			/// New device id.
+			device: DeviceId,
+			/// Owner.
+			owner: T::AccountId,
+			/// Kind of asset.
+			kind: DeviceKind,
+			/// Grid region.
+			region: RegionId,
+			/// Device key.
+			signer: MultiSigner,
+			/// Deposit held from the owner.
+			deposit: BalanceOf<T>,
+		},
+		/// A device (its NFT and deposit) moved to a new owner.
+		DeviceTransferred {
+			/// Device.
+			device: DeviceId,
+			/// Previous owner.
+			from: T::AccountId,
+			/// New owner.
+			to: T::AccountId,
+		},
+		/// A device's key was replaced; the old key stays retired.
+		DeviceKeyRotated {
+			/// Device.
+			device: DeviceId,
+			/// Previous key.
+			old_signer: MultiSigner,
+			/// New key.
+			new_signer: MultiSigner,
+		},
+		/// A gateway may now submit the device's readings.
+		GatewayAuthorized {
+			/// Device.
+			device: DeviceId,
+			/// Gateway account.
+			gateway: T::AccountId,
+		},
+		/// A gateway may no longer submit the device's readings.
+		GatewayRevoked {
+			/// Device.
+			device: DeviceId,
+			/// Gateway account.
+			gateway: T::AccountId,
+		},
+		/// A device was suspended by its owner or by the admin origin.
+		DeviceSuspended {
+			/// Device.
+			device: DeviceId,
+			/// `SuspendedByOwner` or `SuspendedByAdmin`.
+			status: DeviceStatus,
+		},
+		/// A suspended device is active again.
+		DeviceReactivated {
+			/// Device.
+			device: DeviceId,
+		},
+		/// A device was retired for good: credential burned, deposit released.
+		DeviceDecommissioned {
+			/// Device.
+			device: DeviceId,
+			/// Last owner.
+			owner: T::AccountId,
+			/// Deposit released to the owner.
+			deposit_released: BalanceOf<T>,
+		},
+		/// A certifier was registered.
+		CertifierAdded {
+			/// Certifier account.
+			certifier: T::AccountId,
+		},
+		/// A certifier was removed; its attestations stay until revoked.
+		CertifierRemoved {
+			/// Certifier account.
+			certifier: T::AccountId,
+		},
+		/// A certifier attested a device (or replaced its earlier attestation).
+		DeviceAttested {
+			/// Device.
+			device: DeviceId,
+			/// Certifier.
+			certifier: T::AccountId,
+			/// What is attested.
+			kind: AttestationKind,
+			/// Hash of the evidence.
+			evidence: H256,
+		},
+		/// An attestation was withdrawn.
+		AttestationRevoked {
+			/// Device.
+			device: DeviceId,
+			/// Certifier whose attestation it was.
+			certifier: T::AccountId,
+		},
+	}
+
+	/// Why a call was refused. A refused call changes nothing.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A region with this id exists already.
+		RegionExists,
+		/// No region with this id.
+		UnknownRegion,
+		/// The region name is longer than `MaxRegionNameLen`.
+		RegionNameTooLong,
+		/// The zone code is empty, longer than 16 bytes, or not ASCII uppercase letters, digits
+		/// and `-`.
+		InvalidZoneCode,
+		/// The UTC offset is outside -12:00 ..= +14:00.
+		InvalidUtcOffset,
+		/// This device key is (or was) registered to a device.
+		DuplicateDeviceKey,
+		/// Device keys must be sr25519 or ed25519.
+		UnsupportedKeyType,
+		/// The proof of possession is not the device key's signature over the expected payload
+		/// (domain, this chain's genesis hash, the caller, the caller's current nonce).
+		InvalidPossessionProof,
+		/// Storage devices (EV, battery) need a capacity; other kinds must have none.
+		CapacityMismatch,
+		/// The capacity is above what a device of this kind can have.
+		CapacityTooLarge,
+		/// A generator without export power, or a load without import power.
+		PowerMissing,
+		/// The power is above what a device of this kind can have, or a pure load exports.
+		PowerImplausible,
+		/// The metadata is longer than `MaxMetadataLen`.
+		MetadataTooLong,
+		/// The free balance does not cover the device deposit.
+		InsufficientDeposit,
+		/// Every device id has been used.
+		DeviceIdsExhausted,
+		/// The caller's registration nonce cannot advance any more.
+		NonceExhausted,
+		/// No device with this id.
+		UnknownDevice,
+		/// The caller does not own the device.
+		NotOwner,
+		/// The device is decommissioned.
+		DeviceDecommissioned,
+		/// The device must be active for this.
+		NotActive,
+		/// The device is suspended already.
+		AlreadySuspended,
+		/// The device is not suspended (by the party trying to reactivate it).
+		NotSuspended,
+		/// The admin origin suspended the device; only it can lift the suspension.
+		SuspendedByAdmin,
+		/// The new owner is the current owner.
+		TransferToSelf,
+		/// The new owner's account cannot take the deposit on hold (it does not exist).
+		RecipientCannotHoldDeposit,
+		/// The device has `MaxGateways` gateways already.
+		TooManyGateways,
+		/// The gateway is authorized already.
+		GatewayAlreadyAuthorized,
+		/// The gateway is not authorized for the device.
+		GatewayNotFound,
+		/// The caller is not a registered certifier.
+		NotCertifier,
+		/// The account is a certifier already.
+		CertifierExists,
+		/// The certifier name is longer than `MaxCertifierNameLen`.
+		CertifierNameTooLong,
+		/// The device has `MaxAttestations` attestations already.
+		TooManyAttestations,
+		/// No attestation of the device by this certifier.
+		AttestationNotFound,
+	}
+
+	/// Regions, certifiers and devices the chain starts with.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Regions: id, name, zone code, UTC offset in minutes.
+		pub regions: Vec<(RegionId, Vec<u8>, Vec<u8>, i16)>,
+		/// Certifiers: account, name.
+		pub certifiers: Vec<(T::AccountId, Vec<u8>)>,
+		/// Devices registered without a proof of possession (genesis is trusted): owner,
+		/// kind, nameplate, region, key. Owners must be funded for the deposit.
+		pub devices: Vec<(T::AccountId, DeviceKind, Nameplate, RegionId, MultiSigner)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::build_genesis(self);
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxGateways::get() > 0, "MaxGateways must allow a gateway");
+			assert!(T::MaxAttestations::get() > 0, "MaxAttestations must allow an attestation");
+			assert!(
+				T::MaxAttestations::get() <= u32::from(u8::MAX),
+				"MaxAttestations must fit the registry view's u8 count"
+			);
+			assert!(T::MaxMetadataLen::get() > 0, "MaxMetadataLen must allow metadata");
+			assert!(T::MaxRegionNameLen::get() > 0, "MaxRegionNameLen must allow a name");
+			assert!(T::MaxCertifierNameLen::get() > 0, "MaxCertifierNameLen must allow a name");
+			assert!(!T::DeviceDeposit::get().is_zero(), "DeviceDeposit must not be zero");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a grid region (admin origin).
+		///
+		/// `zone_code` is the bidding-zone style code (`DE-LU`, `NL`); `utc_offset_minutes`
+		/// the offset of local standard time (CET = 60).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::create_region())]
+		pub fn create_region(
+			origin: OriginFor<T>,
+			id: RegionId,
+			name: Vec<u8>,
+			zone_code: Vec<u8>,
+			utc_offset_minutes: i16,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_create_region(id, name, zone_code, utc_offset_minutes)
+		}
+
+		/// Registers a device owned by the caller and mints its NFT credential.
+		///
+		/// `proof` is the device key's signature over
+		/// `possession_message(REGISTER_DOMAIN, genesis_hash, caller, nonce)` with the caller's
+		/// current `RegistrationNonce`. Holds `DeviceDeposit` from the caller.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register_device())]
+		pub fn register_device(
+			origin: OriginFor<T>,
+			kind: DeviceKind,
+			nameplate: Nameplate,
+			region: RegionId,
+			metadata: Vec<u8>,
+			signer: MultiSigner,
+			proof: MultiSignature,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register(owner, kind, nameplate, region, metadata, signer, proof).map(|_| ())
+		}
+
+		/// Transfers a device to a new owner: its NFT moves, and so does the held deposit.
+		///
+		/// Authorized gateways are cleared; the new owner authorizes its own.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::transfer_device())]
+		pub fn transfer_device(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			new_owner: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let new_owner = T::Lookup::lookup(new_owner)?;
+			Self::do_transfer(owner, id, new_owner)
+		}
+
+		/// Replaces a device's key (owner), e.g. after a hardware swap or key compromise.
+		///
+		/// `proof` is the new key's signature over
+		/// `possession_message(ROTATE_DOMAIN, genesis_hash, caller, nonce)`. The old key stays
+		/// retired.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::rotate_key())]
+		pub fn rotate_key(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			new_signer: MultiSigner,
+			proof: MultiSignature,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_rotate_key(owner, id, new_signer, proof)
+		}
+
+		/// Allows a gateway account to submit the device's readings (owner).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::authorize_gateway())]
+		pub fn authorize_gateway(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			gateway: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let gateway = T::Lookup::lookup(gateway)?;
+			Self::do_authorize_gateway(owner, id, gateway)
+		}
+
+		/// Withdraws a gateway's authorization (owner).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::revoke_gateway())]
+		pub fn revoke_gateway(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			gateway: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let gateway = T::Lookup::lookup(gateway)?;
+			Self::do_revoke_gateway(owner, id, gateway)
+		}
+
+		/// Suspends an active device (owner): its readings are refused until reactivated.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::suspend())]
+		pub fn suspend(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_suspend(owner, id)
+		}
+
+		/// Reactivates a device the owner suspended (owner).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::reactivate())]
+		pub fn reactivate(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_reactivate(owner, id)
+		}
+
+		/// Suspends a device for suspected fraud (admin origin); the owner cannot lift it,
+		/// transfer, rotate or decommission the device meanwhile.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::admin_suspend())]
+		pub fn admin_suspend(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_admin_suspend(id)
+		}
+
+		/// Lifts an admin suspension (admin origin); the device becomes active.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::admin_reactivate())]
+		pub fn admin_reactivate(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_admin_reactivate(id)
+		}
+
+		/// Retires a device for good (owner): burns its NFT, releases the deposit, drops its
+		/// gateways and attestations. The id and key are never reused; counters stay readable.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::decommission())]
+		pub fn decommission(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_decommission(owner, id)
+		}
+
+		/// Registers a certifier (admin origin).
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::add_certifier())]
+		pub fn add_certifier(
+			origin: OriginFor<T>,
+			who: AccountIdLookupOf<T>,
+			name: Vec<u8>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			Self::do_add_certifier(who, name)
+		}
+
+		/// Removes a certifier (admin origin). Its attestations stay until revoked by it or
+		/// by the admin origin.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::remove_certifier())]
+		pub fn remove_certifier(origin: OriginFor<T>, who: AccountIdLookupOf<T>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let who = T::Lookup::lookup(who)?;
+			Self::do_remove_certifier(who)
+		}
+
+		/// Attests an active device (certifier): `kind` says what, `evidence` is the hash of
+		/// the document kept off chain. Replaces the caller's earlier attestation of it.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::attest())]
+		pub fn attest(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			kind: AttestationKind,
+			evidence: H256,
+		) -> DispatchResult {
+			let certifier = ensure_signed(origin)?;
+			Self::do_attest(certifier, id, kind, evidence)
+		}
+
+		/// Withdraws the caller's attestation of a device (also after the caller stopped being
+		/// a certifier).
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::revoke_attestation())]
+		pub fn revoke_attestation(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
+			let certifier = ensure_signed(origin)?;
+			Self::do_revoke_attestation(certifier, id)
+		}
+
+		/// Withdraws a certifier's attestation of a device (admin origin), e.g. one left by a
+		/// removed certifier.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::admin_revoke_attestation())]
+		pub fn admin_revoke_attestation(
+			origin: OriginFor<T>,
+			id: DeviceId,
+			certifier: AccountIdLookupOf<T>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let certifier = T::Lookup::lookup(certifier)?;
+			Self::do_revoke_attestation(certifier, id)
+		}
+	}
+}

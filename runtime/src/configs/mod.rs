@@ -1,6 +1,7 @@
 //! Configuration of every pallet, one file per concern.
 
 pub mod consensus;
+pub mod governance;
 pub mod monetary;
 pub mod nfts;
 pub mod openvpp;

@@ -5,10 +5,9 @@ use frame_support::{
 	traits::{ConstU32, ConstU64},
 	PalletId,
 };
-use frame_system::EnsureRoot;
 
 use crate::{
-	currency::UNITS, AccountId, Balance, Balances, DeviceIdentity, Runtime, RuntimeEvent,
+	currency::UNITS, Balance, Balances, DeviceIdentity, Runtime, RuntimeEvent,
 	RuntimeHoldReason, Timestamp,
 };
 
@@ -27,13 +26,14 @@ impl pallet_device_identity::Config for Runtime {
 	type Nfts = crate::Nfts;
 	type CollectionId = DeviceCollectionId;
 	type PalletId = DeviceIdentityPalletId;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = crate::configs::governance::GridAdminOrigin;
 	type UnixTime = Timestamp;
 	type DeviceDeposit = DeviceDeposit;
 	type MaxGateways = ConstU32<8>;
 	type MaxMetadataLen = ConstU32<256>;
 	type MaxAttestations = ConstU32<4>;
 	type MaxRegionNameLen = ConstU32<64>;
+	type MaxCertifierNameLen = ConstU32<64>;
 	type WeightInfo = pallet_device_identity::weights::SubstrateWeight<Runtime>;
 }
 

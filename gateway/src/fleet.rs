@@ -1,0 +1,140 @@
+//! Simulated devices that behave like real ones: a PV array under passing clouds, an EV that
+//! drives, plugs in and charges (and discharges in V2G), a home battery doing arbitrage, and a
+//! household meter.
+
+use openvpp_primitives::{DeviceKind, DeviceState, Nameplate, Reading};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use sp_arithmetic::Permill;
+
+const HOUR_MS: u64 = 3_600_000;
+
+/// One simulated device: its nameplate and its running registers.
+pub struct SimDevice {
+	/// Kind of device.
+	pub kind: DeviceKind,
+	/// Nameplate ratings.
+	pub nameplate: Nameplate,
+	energy_in_wh: f64,
+	energy_out_wh: f64,
+	soc: f64,
+	rng: StdRng,
+	cloud: f64,
+	plugged: bool,
+}
+
+impl SimDevice {
+	/// A device of a fleet: the i-th device cycles through the kinds.
+	pub fn for_index(i: u64, seed: u64) -> Self {
+		let kind = match i % 4 {
+			0 => DeviceKind::SolarPv,
+			1 => DeviceKind::Ev,
+			2 => DeviceKind::Battery,
+			_ => DeviceKind::SmartMeter,
+		};
+		Self::new(kind, seed.wrapping_add(i))
+	}
+
+	/// A device of `kind` with a typical residential nameplate.
+	pub fn new(kind: DeviceKind, seed: u64) -> Self {
+		let nameplate = match kind {
+			// 5 kWp roof with a 5 kW inverter.
+			DeviceKind::SolarPv => Nameplate { capacity_wh: 0, max_import_w: 50, max_export_w: 5_000 },
+			// 60 kWh pack, 7.4 kW AC charging, 11 kW bidirectional discharge.
+			DeviceKind::Ev => Nameplate { capacity_wh: 60_000, max_import_w: 7_400, max_export_w: 11_000 },
+			// 13.5 kWh home battery, 5 kW both ways.
+			DeviceKind::Battery => Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 },
+			// 63 A single-phase household connection.
+			DeviceKind::SmartMeter => Nameplate { capacity_wh: 0, max_import_w: 14_500, max_export_w: 5_000 },
+			DeviceKind::Wind => Nameplate { capacity_wh: 0, max_import_w: 1_000, max_export_w: 100_000 },
+			DeviceKind::HeatPump => Nameplate { capacity_wh: 0, max_import_w: 3_000, max_export_w: 0 },
+		};
+		let mut rng = StdRng::seed_from_u64(seed);
+		let soc = if kind.is_storage() { rng.gen_range(0.35..0.8) } else { 0.0 };
+		Self {
+			kind,
+			nameplate,
+			energy_in_wh: rng.gen_range(0.0..5_000.0),
+			energy_out_wh: rng.gen_range(0.0..5_000.0),
+			soc,
+			rng,
+			cloud: 1.0,
+			plugged: true,
+		}
+	}
+
+	/// Advances the device by `interval_ms` ending at `at_ms` and returns the reading it
+	/// reports then.
+	pub fn step(&mut self, at_ms: u64, interval_ms: u64) -> Reading {
+		let hours = interval_ms as f64 / HOUR_MS as f64;
+		let hour_of_day = ((at_ms % (24 * HOUR_MS)) as f64) / HOUR_MS as f64;
+		let (import_w, export_w, state) = match self.kind {
+			DeviceKind::SolarPv | DeviceKind::Wind => {
+				// Clear-sky bell between 06:00 and 20:00, clouds as a slow random walk.
+				self.cloud = (self.cloud + self.rng.gen_range(-0.15..0.15)).clamp(0.2, 1.0);
+				let sun = ((hour_of_day - 6.0) / 14.0 * std::f64::consts::PI).sin().max(0.0);
+				let p = f64::from(self.nameplate.max_export_w) * 0.92 * sun * self.cloud;
+				if p > 1.0 {
+					(0.0, p, DeviceState::Generating)
+				} else {
+					(5.0, 0.0, DeviceState::Idle)
+				}
+			},
+			DeviceKind::Ev => {
+				if self.rng.gen_bool(0.02) {
+					self.plugged = !self.plugged;
+				}
+				if !self.plugged {
+					// Driving: the pack drains but nothing crosses the charger.
+					self.soc = (self.soc - 0.01).max(0.1);
+					(0.0, 0.0, DeviceState::Offline)
+				} else if (17.0..20.0).contains(&hour_of_day) && self.soc > 0.5 {
+					(0.0, f64::from(self.nameplate.max_export_w) * 0.9, DeviceState::Discharging)
+				} else if self.soc < 0.9 {
+					(f64::from(self.nameplate.max_import_w) * 0.95, 0.0, DeviceState::Charging)
+				} else {
+					(0.0, 0.0, DeviceState::Idle)
+				}
+			},
+			DeviceKind::Battery | DeviceKind::HeatPump => {
+				if self.kind == DeviceKind::HeatPump {
+					(f64::from(self.nameplate.max_import_w) * self.rng.gen_range(0.2..0.8), 0.0, DeviceState::Idle)
+				} else if (10.0..15.0).contains(&hour_of_day) && self.soc < 0.95 {
+					(f64::from(self.nameplate.max_import_w) * 0.8, 0.0, DeviceState::Charging)
+				} else if (17.0..22.0).contains(&hour_of_day) && self.soc > 0.15 {
+					(0.0, f64::from(self.nameplate.max_export_w) * 0.8, DeviceState::Discharging)
+				} else if self.soc < 0.5 {
+					(f64::from(self.nameplate.max_import_w) * 0.4, 0.0, DeviceState::Charging)
+				} else {
+					(0.0, f64::from(self.nameplate.max_export_w) * 0.3, DeviceState::Discharging)
+				}
+			},
+			DeviceKind::SmartMeter => {
+				let base = 250.0 + 1_500.0 * ((hour_of_day - 7.0).max(0.0) / 15.0).min(1.0);
+				(base * self.rng.gen_range(0.6..1.4), 0.0, DeviceState::Idle)
+			},
+		};
+		let mut d_in = import_w * hours;
+		let mut d_out = export_w * hours;
+		if self.kind.is_storage() {
+			let cap = self.nameplate.capacity_wh as f64;
+			// Keep SoC within 5..100 % and let it follow the energy actually moved.
+			let room = (1.0 - self.soc) * cap / 0.95;
+			d_in = d_in.min(room.max(0.0));
+			let available = (self.soc - 0.05).max(0.0) * cap * 0.95;
+			d_out = d_out.min(available);
+			self.soc = (self.soc + (d_in * 0.95 - d_out / 0.95) / cap).clamp(0.0, 1.0);
+		}
+		self.energy_in_wh += d_in;
+		self.energy_out_wh += d_out;
+		Reading {
+			timestamp_ms: at_ms,
+			energy_in_wh: self.energy_in_wh.floor() as u64,
+			energy_out_wh: self.energy_out_wh.floor() as u64,
+			soc: self
+				.kind
+				.is_storage()
+				.then(|| Permill::from_parts((self.soc * 1_000_000.0).round() as u32)),
+			state,
+		}
+	}
+}

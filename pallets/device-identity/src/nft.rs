@@ -1,0 +1,149 @@
+//! The NFT credential of each device in a pallet-owned `pallet-nfts` collection.
+//!
+//! Items carry system (pallet-namespace) attributes with the device's public facts and have
+//! transfers disabled, so they move only through this pallet.
+
+use alloc::{string::ToString, vec::Vec};
+use frame_support::traits::{
+	tokens::nonfungibles_v2::{Create, Inspect, Mutate, Transfer},
+	Get,
+};
+use openvpp_primitives::{DeviceId, DeviceKind, Nameplate, RegionId, TimestampMs};
+use pallet_nfts::{CollectionConfig, CollectionSettings, ItemConfig, ItemSettings, MintSettings};
+use sp_runtime::{traits::AccountIdConversion, DispatchError, DispatchResult};
+
+use crate::{CollectionConfigOf, Config, CredentialCollection, Event, Pallet};
+
+/// Keys of the credential's attributes (pallet namespace of `pallet-nfts`). Values are ASCII:
+/// decimal numbers, the kind's code, `yes`/`no`.
+pub mod attribute_keys {
+	/// Device kind code (`ev`, `battery`, `solar_pv`, `smart_meter`, `wind`, `heat_pump`).
+	pub const KIND: &[u8] = b"kind";
+	/// Usable capacity, Wh.
+	pub const CAPACITY_WH: &[u8] = b"capacity_wh";
+	/// Maximum import power, W.
+	pub const MAX_IMPORT_W: &[u8] = b"max_import_w";
+	/// Maximum export power, W.
+	pub const MAX_EXPORT_W: &[u8] = b"max_export_w";
+	/// Region id.
+	pub const REGION: &[u8] = b"region";
+	/// Commissioning time, ms since the Unix epoch.
+	pub const COMMISSIONED_MS: &[u8] = b"commissioned_ms";
+	/// Whether a certifier attests the device: `yes` or `no`.
+	pub const ATTESTED: &[u8] = b"attested";
+	/// All keys, in the order they are set.
+	pub const ALL: [&[u8]; 7] =
+		[KIND, CAPACITY_WH, MAX_IMPORT_W, MAX_EXPORT_W, REGION, COMMISSIONED_MS, ATTESTED];
+}
+
+fn decimal(n: u64) -> Vec<u8> {
+	n.to_string().into_bytes()
+}
+
+fn yes_no(flag: bool) -> &'static [u8] {
+	if flag {
+		b"yes"
+	} else {
+		b"no"
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The pallet's account: owner and admin of the credential collection.
+	pub fn account_id() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Settings of the credential collection: items transferable at collection level (the
+	/// pallet disables each item), issuer-only minting, no supply cap.
+	fn collection_config() -> CollectionConfigOf<T> {
+		CollectionConfig {
+			settings: CollectionSettings::all_enabled(),
+			max_supply: None,
+			mint_settings: MintSettings::default(),
+		}
+	}
+
+	/// The credential collection, created (with the next free id, the pallet account as owner
+	/// and deposit payer) if it does not exist yet.
+	pub(crate) fn credential_collection() -> Result<u32, DispatchError> {
+		if let Some(collection) = CredentialCollection::<T>::get() {
+			return Ok(collection);
+		}
+		let pallet = Self::account_id();
+		let collection = T::Nfts::create_collection(&pallet, &pallet, &Self::collection_config())?;
+		CredentialCollection::<T>::put(collection);
+		Self::deposit_event(Event::CredentialCollectionCreated { collection });
+		Ok(collection)
+	}
+
+	/// Mints the credential of a new device to `owner`, sets its attributes, disables transfer.
+	pub(crate) fn mint_credential(
+		id: DeviceId,
+		owner: &T::AccountId,
+		kind: DeviceKind,
+		nameplate: &Nameplate,
+		region: RegionId,
+		commissioned_ms: TimestampMs,
+	) -> DispatchResult {
+		use attribute_keys::*;
+		let collection = Self::credential_collection()?;
+		let config = ItemConfig { settings: ItemSettings::all_enabled() };
+		// The owner pays `pallet-nfts`' item deposit, returned when the item is burned.
+		T::Nfts::mint_into(&collection, &id, owner, &config, false)?;
+		T::Nfts::set_attribute(&collection, &id, KIND, kind.code())?;
+		T::Nfts::set_attribute(&collection, &id, CAPACITY_WH, &decimal(nameplate.capacity_wh))?;
+		let import = decimal(u64::from(nameplate.max_import_w));
+		T::Nfts::set_attribute(&collection, &id, MAX_IMPORT_W, &import)?;
+		let export = decimal(u64::from(nameplate.max_export_w));
+		T::Nfts::set_attribute(&collection, &id, MAX_EXPORT_W, &export)?;
+		T::Nfts::set_attribute(&collection, &id, REGION, &decimal(u64::from(region)))?;
+		T::Nfts::set_attribute(&collection, &id, COMMISSIONED_MS, &decimal(commissioned_ms))?;
+		T::Nfts::set_attribute(&collection, &id, ATTESTED, yes_no(false))?;
+		T::Nfts::disable_transfer(&collection, &id)
+	}
+
+	/// Moves a credential to `to`, the only way it can move.
+	pub(crate) fn transfer_credential(id: DeviceId, to: &T::AccountId) -> DispatchResult {
+		let collection = Self::credential_collection()?;
+		T::Nfts::enable_transfer(&collection, &id)?;
+		T::Nfts::transfer(&collection, &id, to)?;
+		T::Nfts::disable_transfer(&collection, &id)
+	}
+
+	/// Burns a credential held by `owner` and clears its attributes.
+	pub(crate) fn burn_credential(id: DeviceId, owner: &T::AccountId) -> DispatchResult {
+		let collection = Self::credential_collection()?;
+		for key in attribute_keys::ALL {
+			T::Nfts::clear_attribute(&collection, &id, key)?;
+		}
+		T::Nfts::enable_transfer(&collection, &id)?;
+		T::Nfts::burn(&collection, &id, Some(owner))
+	}
+
+	/// Updates the credential's attestation attribute (no-op once burned).
+	pub(crate) fn set_credential_attested(id: DeviceId, attested: bool) -> DispatchResult {
+		let Some(collection) = CredentialCollection::<T>::get() else { return Ok(()) };
+		if T::Nfts::owner(&collection, &id).is_none() {
+			return Ok(());
+		}
+		T::Nfts::set_attribute(&collection, &id, attribute_keys::ATTESTED, yes_no(attested))
+	}
+
+	/// Holder of a device's credential, if it exists.
+	pub fn credential_holder(id: DeviceId) -> Option<T::AccountId> {
+		CredentialCollection::<T>::get().and_then(|collection| T::Nfts::owner(&collection, &id))
+	}
+
+	/// Whether a device's credential can be moved outside this pallet (it never should).
+	pub fn credential_transferable(id: DeviceId) -> bool {
+		CredentialCollection::<T>::get()
+			.is_some_and(|collection| T::Nfts::can_transfer(&collection, &id))
+	}
+
+	/// A credential attribute's value, as `pallet-nfts` stores it.
+	pub fn credential_attribute(id: DeviceId, key: &[u8]) -> Option<Vec<u8>> {
+		CredentialCollection::<T>::get()
+			.and_then(|collection| T::Nfts::system_attribute(&collection, Some(&id), key))
+	}
+}

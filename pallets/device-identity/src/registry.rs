@@ -1,0 +1,332 @@
+//! Registration, proof of possession, key rotation, transfer and decommissioning.
+
+use alloc::vec::Vec;
+use codec::Decode;
+use frame_support::{
+	ensure,
+	traits::{
+		fungible::{InspectHold, MutateHold},
+		tokens::{Fortitude, Precision, Restriction},
+		Get, UnixTime,
+	},
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use openvpp_primitives::{
+	possession_message, verify_device_signature, DeviceId, DeviceKind, DeviceStatus, Nameplate,
+	NameplateError, RegionId, TimestampMs, REGISTER_DOMAIN, ROTATE_DOMAIN,
+};
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchError, DispatchResult, MultiSignature, MultiSigner,
+};
+
+use crate::{
+	Attestations, Config, Counters, DeviceByKey, DeviceKey, DeviceRecord, DeviceRecordOf, Devices,
+	DevicesByOwner, Error, Event, HoldReason, LifetimeCounters, NextDeviceId, Pallet, Regions,
+	RegistrationNonce,
+};
+
+impl<T> From<NameplateError> for Error<T> {
+	fn from(e: NameplateError) -> Self {
+		match e {
+			NameplateError::CapacityMismatch => Error::CapacityMismatch,
+			NameplateError::CapacityTooLarge => Error::CapacityTooLarge,
+			NameplateError::PowerMissing => Error::PowerMissing,
+			NameplateError::PowerImplausible => Error::PowerImplausible,
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Genesis hash of this chain, as device proofs and bundles name it.
+	pub fn genesis_hash() -> H256 {
+		let hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		H256::decode(&mut hash.as_ref()).unwrap_or_default()
+	}
+
+	/// Wall-clock time in ms since the Unix epoch.
+	pub(crate) fn now_ms() -> TimestampMs {
+		TimestampMs::try_from(T::UnixTime::now().as_millis()).unwrap_or(TimestampMs::MAX)
+	}
+
+	/// Refuses key schemes other than sr25519 and ed25519.
+	fn ensure_supported_key(signer: &MultiSigner) -> DispatchResult {
+		ensure!(
+			matches!(signer, MultiSigner::Sr25519(_) | MultiSigner::Ed25519(_)),
+			Error::<T>::UnsupportedKeyType
+		);
+		Ok(())
+	}
+
+	/// Checks a proof of possession of `signer` for `owner` under `domain`; returns the nonce
+	/// to store once the call succeeds.
+	fn check_possession(
+		domain: &[u8; 20],
+		owner: &T::AccountId,
+		signer: &MultiSigner,
+		proof: &MultiSignature,
+	) -> Result<u32, DispatchError> {
+		let nonce = RegistrationNonce::<T>::get(owner);
+		let message = possession_message(domain, Self::genesis_hash(), owner, nonce);
+		ensure!(
+			verify_device_signature(signer, &message, proof),
+			Error::<T>::InvalidPossessionProof
+		);
+		let next = nonce.checked_add(1).ok_or(Error::<T>::NonceExhausted)?;
+		Ok(next)
+	}
+
+	/// Validates the owner-supplied description of a new device.
+	fn validate_new_device(
+		kind: DeviceKind,
+		nameplate: &Nameplate,
+		region: RegionId,
+		metadata: Vec<u8>,
+	) -> Result<BoundedVec<u8, T::MaxMetadataLen>, DispatchError> {
+		nameplate.validate(kind).map_err(Error::<T>::from)?;
+		ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
+		let metadata = BoundedVec::try_from(metadata).map_err(|_| Error::<T>::MetadataTooLong)?;
+		Ok(metadata)
+	}
+
+	/// Registers a device after checking the proof of possession of its key.
+	pub(crate) fn do_register(
+		owner: T::AccountId,
+		kind: DeviceKind,
+		nameplate: Nameplate,
+		region: RegionId,
+		metadata: Vec<u8>,
+		signer: MultiSigner,
+		proof: MultiSignature,
+	) -> Result<DeviceId, DispatchError> {
+		Self::ensure_supported_key(&signer)?;
+		let key = DeviceKey(signer);
+		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
+		let next_nonce = Self::check_possession(REGISTER_DOMAIN, &owner, &key.0, &proof)?;
+		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
+		let id =
+			Self::insert_device(&owner, kind, nameplate, region, metadata, key, Self::now_ms())?;
+		RegistrationNonce::<T>::insert(&owner, next_nonce);
+		Ok(id)
+	}
+
+	/// Registers a device at genesis, where no proof is needed (commissioned at time zero:
+	/// there is no wall-clock time before the first block).
+	pub(crate) fn do_register_trusted(
+		owner: &T::AccountId,
+		kind: DeviceKind,
+		nameplate: Nameplate,
+		region: RegionId,
+		metadata: Vec<u8>,
+		signer: MultiSigner,
+	) -> Result<DeviceId, DispatchError> {
+		Self::ensure_supported_key(&signer)?;
+		let key = DeviceKey(signer);
+		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
+		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
+		Self::insert_device(owner, kind, nameplate, region, metadata, key, 0)
+	}
+
+	/// Holds the deposit, mints the credential and writes the record of a validated device.
+	fn insert_device(
+		owner: &T::AccountId,
+		kind: DeviceKind,
+		nameplate: Nameplate,
+		region: RegionId,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
+		key: DeviceKey,
+		commissioned_ms: TimestampMs,
+	) -> Result<DeviceId, DispatchError> {
+		let id = NextDeviceId::<T>::get();
+		let next_id = id.checked_add(1).ok_or(Error::<T>::DeviceIdsExhausted)?;
+		let deposit = T::DeviceDeposit::get();
+		let reason: T::RuntimeHoldReason = HoldReason::DeviceDeposit.into();
+		ensure!(T::Currency::can_hold(&reason, owner, deposit), Error::<T>::InsufficientDeposit);
+
+		T::Currency::hold(&reason, owner, deposit)?;
+		Self::mint_credential(id, owner, kind, &nameplate, region, commissioned_ms)?;
+
+		let signer = key.0.clone();
+		DeviceByKey::<T>::insert(&key, id);
+		Devices::<T>::insert(
+			id,
+			DeviceRecord {
+				owner: owner.clone(),
+				kind,
+				nameplate,
+				region,
+				status: DeviceStatus::Active,
+				signer: key,
+				commissioned_ms,
+				metadata,
+				gateways: BoundedVec::new(),
+				attestations: 0,
+				deposit,
+			},
+		);
+		DevicesByOwner::<T>::insert(owner, id, ());
+		Counters::<T>::insert(id, LifetimeCounters::default());
+		NextDeviceId::<T>::put(next_id);
+		Self::deposit_event(Event::DeviceRegistered {
+			device: id,
+			owner: owner.clone(),
+			kind,
+			region,
+			signer,
+			deposit,
+		});
+		Ok(id)
+	}
+
+	/// The record of a device `who` owns and that is not decommissioned.
+	pub(crate) fn owned_device(
+		who: &T::AccountId,
+		id: DeviceId,
+	) -> Result<DeviceRecordOf<T>, DispatchError> {
+		let record = Devices::<T>::get(id).ok_or(Error::<T>::UnknownDevice)?;
+		ensure!(&record.owner == who, Error::<T>::NotOwner);
+		ensure!(record.status != DeviceStatus::Decommissioned, Error::<T>::DeviceDecommissioned);
+		Ok(record)
+	}
+
+	/// Moves a device, its credential and its deposit to `new_owner`.
+	pub(crate) fn do_transfer(
+		owner: T::AccountId,
+		id: DeviceId,
+		new_owner: T::AccountId,
+	) -> DispatchResult {
+		let mut record = Self::owned_device(&owner, id)?;
+		ensure!(record.status != DeviceStatus::SuspendedByAdmin, Error::<T>::SuspendedByAdmin);
+		ensure!(new_owner != owner, Error::<T>::TransferToSelf);
+		let reason: T::RuntimeHoldReason = HoldReason::DeviceDeposit.into();
+		ensure!(
+			T::Currency::hold_available(&reason, &new_owner),
+			Error::<T>::RecipientCannotHoldDeposit
+		);
+
+		if !record.deposit.is_zero() {
+			T::Currency::transfer_on_hold(
+				&reason,
+				&owner,
+				&new_owner,
+				record.deposit,
+				Precision::Exact,
+				Restriction::OnHold,
+				Fortitude::Polite,
+			)?;
+		}
+		Self::transfer_credential(id, &new_owner)?;
+
+		record.owner = new_owner.clone();
+		// Gateways worked for the previous owner; the new one authorizes its own.
+		record.gateways = BoundedVec::new();
+		Devices::<T>::insert(id, record);
+		DevicesByOwner::<T>::remove(&owner, id);
+		DevicesByOwner::<T>::insert(&new_owner, id, ());
+		Self::deposit_event(Event::DeviceTransferred { device: id, from: owner, to: new_owner });
+		Ok(())
+	}
+
+	/// Replaces a device's key after checking the new key's proof of possession.
+	pub(crate) fn do_rotate_key(
+		owner: T::AccountId,
+		id: DeviceId,
+		new_signer: MultiSigner,
+		proof: MultiSignature,
+	) -> DispatchResult {
+		let mut record = Self::owned_device(&owner, id)?;
+		ensure!(record.status != DeviceStatus::SuspendedByAdmin, Error::<T>::SuspendedByAdmin);
+		Self::ensure_supported_key(&new_signer)?;
+		let key = DeviceKey(new_signer);
+		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
+		let next_nonce = Self::check_possession(ROTATE_DOMAIN, &owner, &key.0, &proof)?;
+
+		let new_signer = key.0.clone();
+		let old = core::mem::replace(&mut record.signer, key.clone());
+		// The old key keeps pointing at this device, so it can never be registered again.
+		DeviceByKey::<T>::insert(&key, id);
+		Devices::<T>::insert(id, record);
+		RegistrationNonce::<T>::insert(&owner, next_nonce);
+		Self::deposit_event(Event::DeviceKeyRotated { device: id, old_signer: old.0, new_signer });
+		Ok(())
+	}
+
+	/// Retires a device: releases the deposit, burns the credential, drops its gateways and
+	/// attestations; the record stays with status `Decommissioned`.
+	pub(crate) fn do_decommission(owner: T::AccountId, id: DeviceId) -> DispatchResult {
+		let mut record = Self::owned_device(&owner, id)?;
+		ensure!(record.status != DeviceStatus::SuspendedByAdmin, Error::<T>::SuspendedByAdmin);
+
+		let released = record.deposit;
+		if !released.is_zero() {
+			T::Currency::release(
+				&HoldReason::DeviceDeposit.into(),
+				&owner,
+				released,
+				Precision::Exact,
+			)?;
+		}
+		Self::burn_credential(id, &owner)?;
+		// At most `MaxAttestations` entries: bounded by construction.
+		let _ = Attestations::<T>::clear_prefix(id, T::MaxAttestations::get(), None);
+
+		record.status = DeviceStatus::Decommissioned;
+		record.deposit = Zero::zero();
+		record.gateways = BoundedVec::new();
+		record.attestations = 0;
+		Devices::<T>::insert(id, record);
+		DevicesByOwner::<T>::remove(&owner, id);
+		Self::deposit_event(Event::DeviceDecommissioned {
+			device: id,
+			owner,
+			deposit_released: released,
+		});
+		Ok(())
+	}
+
+	/// Applies the genesis config: regions, certifiers, the credential collection, devices.
+	pub(crate) fn build_genesis(config: &crate::GenesisConfig<T>) {
+		for (id, name, zone_code, offset) in &config.regions {
+			if let Err(e) = Self::do_create_region(*id, name.clone(), zone_code.clone(), *offset) {
+				panic!("genesis region {id} refused: {e:?}");
+			}
+		}
+		for (who, name) in &config.certifiers {
+			if let Err(e) = Self::do_add_certifier(who.clone(), name.clone()) {
+				panic!("genesis certifier refused: {e:?}");
+			}
+		}
+		if let Err(e) = frame_support::storage::with_storage_layer(Self::credential_collection) {
+			// Registration retries lazily; the pallet account may be funded later.
+			log::warn!(
+				target: crate::LOG_TARGET,
+				"credential collection not created at genesis: {e:?}"
+			);
+		}
+		for (owner, kind, nameplate, region, signer) in &config.devices {
+			if let Err(e) = Self::do_register_trusted(
+				owner,
+				*kind,
+				*nameplate,
+				*region,
+				Vec::new(),
+				signer.clone(),
+			) {
+				panic!("genesis device refused: {e:?}");
+			}
+		}
+	}
+}
+
+/// Saturating addition of operating deltas to lifetime counters.
+pub(crate) fn add_operation(
+	counters: &mut LifetimeCounters,
+	delta: &openvpp_primitives::OperatingDelta,
+) {
+	counters.energy_in_wh.saturating_accrue(delta.energy_in_wh);
+	counters.energy_out_wh.saturating_accrue(delta.energy_out_wh);
+	counters.readings_accepted.saturating_accrue(u64::from(delta.readings_accepted));
+	counters.readings_rejected.saturating_accrue(u64::from(delta.readings_rejected));
+}

@@ -1,0 +1,288 @@
+//! Benchmarks (v2) for every call and for the hooks telemetry and the block run.
+//!
+//! Epoch close and claim touch a fixed set of keys per epoch and per claimed device; neither
+//! depends on how many devices exist (run with 1 and with 100k registered devices to see it).
+
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{
+		fungible::{Inspect, Mutate},
+		EnsureOrigin, Get,
+	},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use openvpp_primitives::{AcceptedReadings, DeviceId, DeviceKind, DeviceState, RegionId};
+use sp_runtime::{
+	traits::{Saturating, StaticLookup, Zero},
+	FixedU128, Permill,
+};
+
+use crate::*;
+
+const REGION: RegionId = 1;
+/// 2026-01-01T12:00:00Z.
+const NOON_MS: u64 = 1_767_268_800_000;
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = T::Currency::minimum_balance()
+		.saturating_add(T::CertificateDeposit::get())
+		.saturating_mul(1_000_000u32.into());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+fn fill_pot<T: Config>() {
+	let amount = T::Currency::minimum_balance().saturating_mul(1_000_000_000u32.into());
+	T::Currency::set_balance(&Pallet::<T>::pot_account(), amount);
+}
+
+fn standard_params<T: Config>() {
+	ActiveParams::<T>::put(ValuationParams::standard(1_000_000u32.into(), 1_000_000_000u32.into()));
+}
+
+fn report<T: Config>(device: DeviceId, kind: DeviceKind, energy_in_wh: u64, energy_out_wh: u64) {
+	Pallet::<T>::note_accepted(&AcceptedReadings {
+		device,
+		kind,
+		region: REGION,
+		from_ms: NOON_MS.saturating_sub(900_000),
+		to_ms: NOON_MS,
+		energy_in_wh,
+		energy_out_wh,
+		readings: 4,
+		last_soc: None,
+		last_state: DeviceState::Discharging,
+		peak_power_w: 5_000,
+	});
+}
+
+fn admin<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
+	T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
+}
+
+/// A solar device with 5 kWh of generation at noon and a certificate for all of it.
+fn certified<T: Config>(owner: &T::AccountId) -> (DeviceId, CertificateId) {
+	let device = T::BenchmarkHelper::register_device(owner, DeviceKind::SolarPv, REGION, true);
+	report::<T>(device, DeviceKind::SolarPv, 0, 5_000);
+	let hour = valuation::hour_of(NOON_MS);
+	let id = NextCertificateId::<T>::get();
+	let issued = Pallet::<T>::do_issue_certificates(owner.clone(), device, hour, 5_000);
+	assert!(issued.is_ok());
+	(device, id)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn set_price() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			DeviceKind::SolarPv,
+			Contribution::Generation,
+			1_000u32.into(),
+		);
+		assert!(PendingParams::<T>::get().is_some());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_region_multiplier() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, REGION, FixedU128::from_rational(12, 10));
+		assert!(RegionMultipliers::<T>::get(REGION).is_some());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_time_of_use() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let multipliers = alloc::boxed::Box::new([FixedU128::from_rational(11, 10); HOURS_PER_DAY]);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, multipliers);
+		assert!(PendingParams::<T>::get().is_some());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_multipliers() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let premium = FixedU128::from_rational(12, 10);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, premium, premium, Permill::from_percent(50));
+		assert!(PendingParams::<T>::get().is_some());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_emission() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1_000_000u32.into());
+		assert!(PendingParams::<T>::get().is_some());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn fund_pot() {
+		let caller = funded::<T>("caller", 0);
+		let amount = T::Currency::minimum_balance().saturating_mul(1_000u32.into());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), amount);
+		assert!(T::Currency::balance(&Pallet::<T>::pot_account()) >= amount);
+	}
+
+	#[benchmark]
+	fn claim(n: Linear<1, { T::MaxDevicesPerClaim::get() }>) -> Result<(), BenchmarkError> {
+		let owner = funded::<T>("owner", 0);
+		fill_pot::<T>();
+		standard_params::<T>();
+		let epoch = CurrentEpoch::<T>::get();
+		let mut devices = Vec::new();
+		for _ in 0..n {
+			let device =
+				T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
+			report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
+			devices.push(device);
+		}
+		Pallet::<T>::advance_epoch(epoch.saturating_add(1));
+		let devices: BoundedVec<DeviceId, T::MaxDevicesPerClaim> =
+			devices.try_into().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), devices);
+		assert!(!TotalPaid::<T>::get().is_zero());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn issue_certificates() {
+		let owner = funded::<T>("owner", 0);
+		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::SolarPv, REGION, true);
+		report::<T>(device, DeviceKind::SolarPv, 0, 5_000);
+		let hour = valuation::hour_of(NOON_MS);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), device, hour, 5_000);
+		assert!(Certificates::<T>::get(0).is_some());
+	}
+
+	#[benchmark]
+	fn transfer_certificate() {
+		let owner = funded::<T>("owner", 0);
+		let to = funded::<T>("to", 1);
+		let (_, id) = certified::<T>(&owner);
+		let lookup = T::Lookup::unlookup(to.clone());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, lookup, 2_000);
+		assert_eq!(CertificateCount::<T>::get(&to), 1);
+	}
+
+	#[benchmark]
+	fn retire() {
+		let owner = funded::<T>("owner", 0);
+		let (_, id) = certified::<T>(&owner);
+		let meter =
+			T::BenchmarkHelper::register_device(&owner, DeviceKind::SmartMeter, REGION, true);
+		report::<T>(meter, DeviceKind::SmartMeter, 8_000, 0);
+		let hour = valuation::hour_of(NOON_MS);
+		// The consumer's records for the hour are one short of full.
+		let filler = Retirement {
+			meter,
+			certificate: id,
+			provenance: Certificates::<T>::get(id).map(|c| c.provenance).unwrap_or(Provenance {
+				device: meter,
+				kind: DeviceKind::SolarPv,
+				region: REGION,
+				hour,
+				attested: true,
+				from_storage: false,
+			}),
+			amount_wh: 0,
+		};
+		let mut records = BoundedVec::<Retirement, T::MaxRetirementsPerHour>::new();
+		while records.len() < (T::MaxRetirementsPerHour::get() as usize).saturating_sub(1) {
+			if records.try_push(filler).is_err() {
+				break;
+			}
+		}
+		Retirements::<T>::insert(&owner, hour, records);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, 5_000, meter);
+		assert!(Certificates::<T>::get(id).is_none());
+	}
+
+	#[benchmark]
+	fn on_initialize_idle() {
+		#[block]
+		{
+			Pallet::<T>::do_on_initialize();
+		}
+	}
+
+	#[benchmark]
+	fn on_initialize_close_epoch() {
+		let owner = funded::<T>("owner", 0);
+		fill_pot::<T>();
+		standard_params::<T>();
+		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
+		report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
+		PendingParams::<T>::put((
+			CurrentEpoch::<T>::get().saturating_add(1),
+			ValuationParams::standard(2_000_000u32.into(), 1_000_000_000u32.into()),
+		));
+		let next = CurrentEpoch::<T>::get().saturating_add(1);
+		#[block]
+		{
+			Pallet::<T>::advance_epoch(next);
+		}
+		assert!(PendingParams::<T>::get().is_none());
+	}
+
+	#[benchmark]
+	fn on_readings_accepted() {
+		let owner = funded::<T>("owner", 0);
+		fill_pot::<T>();
+		standard_params::<T>();
+		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
+		report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
+		// The device's previous epoch is closed and gets settled on the next report.
+		Pallet::<T>::advance_epoch(CurrentEpoch::<T>::get().saturating_add(1));
+		let bundle = AcceptedReadings {
+			device,
+			kind: DeviceKind::Battery,
+			region: REGION,
+			from_ms: NOON_MS,
+			to_ms: NOON_MS.saturating_add(900_000),
+			energy_in_wh: 1_000,
+			energy_out_wh: 1_200,
+			readings: 4,
+			last_soc: Some(Permill::from_percent(60)),
+			last_state: DeviceState::Discharging,
+			peak_power_w: 5_000,
+		};
+		#[block]
+		{
+			Pallet::<T>::note_accepted(&bundle);
+		}
+		assert!(!PendingRewards::<T>::get(device).is_zero());
+	}
+
+	#[benchmark]
+	fn note_delivery() {
+		let owner = funded::<T>("owner", 0);
+		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Ev, REGION, true);
+		#[block]
+		{
+			let noted = Pallet::<T>::do_note_delivery(device, Permill::from_percent(80));
+			assert!(noted.is_ok());
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

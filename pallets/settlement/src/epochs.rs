@@ -1,0 +1,124 @@
+//! Epochs: one hour of chain time each, closed in O(1).
+//!
+//! `on_initialize` compares the epoch chain time is in with the open epoch. When chain time has
+//! moved on, it closes the open epoch: `rate = emission / total points` (rounded down), where
+//! the emission is capped by what the pot holds beyond rewards already owed, so every emitted
+//! planck is backed. Only what the rounded rate pays out counts as emitted; the rest stays in
+//! the pot. Pending valuation parameters then take effect. No device is visited.
+//!
+//! `on_initialize` runs before the block's timestamp inherent, so it sees the previous block's
+//! time: an epoch closes in the first block whose parent is past the boundary. Points always go
+//! to the open epoch in storage, so none can land in a closed one.
+
+use frame_support::{
+	traits::{
+		fungible::Inspect,
+		tokens::{Fortitude, Preservation},
+		Get, UnixTime,
+	},
+	weights::Weight,
+};
+use sp_runtime::{
+	traits::{AccountIdConversion, UniqueSaturatedInto, Zero},
+	FixedPointNumber, FixedU128, Saturating,
+};
+
+use crate::{pallet::*, BalanceOf, EpochIndex, EpochInfo, EpochStatus, WeightInfo};
+
+impl<T: Config> Pallet<T> {
+	/// Account of the reward pot.
+	pub fn pot_account() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Chain time, ms.
+	pub fn now_ms() -> u64 {
+		u64::try_from(T::UnixTime::now().as_millis()).unwrap_or(u64::MAX)
+	}
+
+	/// Epoch that `ms` falls in.
+	pub fn epoch_of(ms: u64) -> EpochIndex {
+		ms.checked_div(T::EpochDurationMs::get()).unwrap_or_default()
+	}
+
+	/// Rewards owed but not yet paid (emitted − paid).
+	pub fn outstanding() -> BalanceOf<T> {
+		TotalEmitted::<T>::get().saturating_sub(TotalPaid::<T>::get())
+	}
+
+	pub(crate) fn do_on_initialize() -> Weight {
+		let now_ms = Self::now_ms();
+		if now_ms == 0 {
+			return T::WeightInfo::on_initialize_idle();
+		}
+		let epoch = Self::epoch_of(now_ms);
+		if epoch <= CurrentEpoch::<T>::get() {
+			return T::WeightInfo::on_initialize_idle();
+		}
+		Self::advance_epoch(epoch);
+		T::WeightInfo::on_initialize_close_epoch()
+	}
+
+	/// Closes the open epoch, opens `next` and activates parameters due by then. O(1).
+	pub(crate) fn advance_epoch(next: EpochIndex) {
+		let closing = CurrentEpoch::<T>::get();
+		Self::close_epoch(closing);
+		CurrentEpoch::<T>::put(next);
+		if let Some((effective, params)) = PendingParams::<T>::get() {
+			if effective <= next {
+				ActiveParams::<T>::put(params);
+				PendingParams::<T>::kill();
+				Self::deposit_event(Event::ValuationActivated { epoch: next });
+			}
+		}
+	}
+
+	fn close_epoch(epoch: EpochIndex) {
+		let mut info = Epochs::<T>::get(epoch).unwrap_or_default();
+		let mut rate = FixedU128::zero();
+		if info.total_points > 0 {
+			let pot = Self::pot_account();
+			let spendable =
+				T::Currency::reducible_balance(&pot, Preservation::Preserve, Fortitude::Polite);
+			let available = spendable.saturating_sub(Self::outstanding());
+			let emission = ActiveParams::<T>::get().emission_per_epoch.min(available);
+			let emission: u128 = emission.unique_saturated_into();
+			rate =
+				FixedU128::checked_from_rational(emission, info.total_points).unwrap_or_default();
+			let emitted: BalanceOf<T> =
+				rate.saturating_mul_int(info.total_points).unique_saturated_into();
+			info.emitted = emitted;
+			info.rate = Some(rate);
+			Epochs::<T>::insert(epoch, info);
+			TotalEmitted::<T>::mutate(|total| *total = total.saturating_add(emitted));
+		}
+		LastClosedEpoch::<T>::put(epoch);
+		Self::deposit_event(Event::EpochClosed {
+			epoch,
+			total_points: info.total_points,
+			emitted: info.emitted,
+			rate,
+		});
+	}
+
+	/// Epoch state for readers.
+	pub fn epoch_status() -> EpochStatus<BalanceOf<T>> {
+		let current_epoch = CurrentEpoch::<T>::get();
+		let last_closed = LastClosedEpoch::<T>::get().map(|e| {
+			(
+				e,
+				Epochs::<T>::get(e)
+					.unwrap_or(EpochInfo { rate: Some(Zero::zero()), ..Default::default() }),
+			)
+		});
+		EpochStatus {
+			current_epoch,
+			current_points: Epochs::<T>::get(current_epoch).map(|i| i.total_points).unwrap_or(0),
+			epoch_duration_ms: T::EpochDurationMs::get(),
+			last_closed,
+			total_emitted: TotalEmitted::<T>::get(),
+			total_paid: TotalPaid::<T>::get(),
+			pot_balance: T::Currency::balance(&Self::pot_account()),
+		}
+	}
+}

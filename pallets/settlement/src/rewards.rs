@@ -1,0 +1,110 @@
+//! Rewards: points per device and epoch, lazy settlement, claims.
+//!
+//! A device keeps points for one epoch at a time ([`DeviceEpochPoints`]). When it earns points
+//! in a later epoch, or is claimed, the points of its closed epoch are turned into reward at
+//! that epoch's rate and added to [`PendingRewards`]. Rewards stay pending until the owner
+//! claims; they belong to whoever owns the device at claim time.
+
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	traits::{fungible::Mutate, tokens::Preservation},
+	BoundedVec,
+};
+use openvpp_primitives::{DeviceId, DeviceRegistry, DeviceStatus};
+use sp_runtime::{
+	traits::{UniqueSaturatedInto, Zero},
+	DispatchResult, FixedPointNumber, Saturating,
+};
+
+use crate::{pallet::*, BalanceOf, DeviceValue, EpochIndex, EpochPoints, Points};
+
+impl<T: Config> Pallet<T> {
+	/// Adds `points` to `device` in the open `epoch`, settling its earlier epoch first. O(1).
+	pub(crate) fn add_points(device: DeviceId, epoch: EpochIndex, points: Points) {
+		if points == 0 {
+			return;
+		}
+		if DeviceEpochPoints::<T>::get(device).is_some_and(|record| record.epoch != epoch) {
+			Self::settle(device);
+		}
+		DeviceEpochPoints::<T>::mutate(device, |record| {
+			let record = record.get_or_insert(EpochPoints { epoch, points: 0 });
+			record.points = record.points.saturating_add(points);
+		});
+		Epochs::<T>::mutate(epoch, |info| {
+			let info = info.get_or_insert_with(Default::default);
+			info.total_points = info.total_points.saturating_add(points);
+		});
+	}
+
+	/// Reward the device's points would earn now, if their epoch is closed.
+	fn settleable(record: &EpochPoints) -> Option<BalanceOf<T>> {
+		let rate = Epochs::<T>::get(record.epoch).and_then(|info| info.rate)?;
+		Some(rate.saturating_mul_int(record.points).unique_saturated_into())
+	}
+
+	/// Turns the device's points of a closed epoch into pending reward. O(1).
+	pub(crate) fn settle(device: DeviceId) {
+		let Some(record) = DeviceEpochPoints::<T>::get(device) else { return };
+		let Some(reward) = Self::settleable(&record) else { return };
+		DeviceEpochPoints::<T>::remove(device);
+		PendingRewards::<T>::mutate(device, |pending| *pending = pending.saturating_add(reward));
+		DeviceValues::<T>::mutate(device, |value| {
+			value.lifetime_reward = value.lifetime_reward.saturating_add(reward)
+		});
+		Self::deposit_event(Event::ValueSettled {
+			device,
+			epoch: record.epoch,
+			points: record.points,
+			reward,
+		});
+	}
+
+	/// Reward the device's owner could claim now (pending plus what settling would add).
+	pub fn pending_rewards(device: DeviceId) -> BalanceOf<T> {
+		let settleable = DeviceEpochPoints::<T>::get(device)
+			.and_then(|record| Self::settleable(&record))
+			.unwrap_or_default();
+		PendingRewards::<T>::get(device).saturating_add(settleable)
+	}
+
+	/// Lifetime value of a device (`None` if the device is unknown to the registry).
+	pub fn device_value(device: DeviceId) -> Option<DeviceValue<BalanceOf<T>>> {
+		T::Devices::device(device)?;
+		Some(DeviceValues::<T>::get(device))
+	}
+
+	pub(crate) fn do_claim(
+		who: T::AccountId,
+		devices: BoundedVec<DeviceId, T::MaxDevicesPerClaim>,
+	) -> DispatchResult {
+		let mut sorted: Vec<DeviceId> = devices.to_vec();
+		sorted.sort_unstable();
+		ensure!(
+			sorted.windows(2).all(|pair| pair.first() != pair.last()),
+			Error::<T>::DuplicateDevice
+		);
+		let mut total = BalanceOf::<T>::zero();
+		for device in devices.iter() {
+			let view = T::Devices::device(*device).ok_or(Error::<T>::UnknownDevice)?;
+			ensure!(view.owner == who, Error::<T>::NotDeviceOwner);
+			ensure!(view.status != DeviceStatus::SuspendedByAdmin, Error::<T>::DeviceSuspended);
+			total = total.saturating_add(Self::pending_rewards(*device));
+		}
+		ensure!(!total.is_zero(), Error::<T>::NothingToClaim);
+
+		for device in devices.iter() {
+			Self::settle(*device);
+			PendingRewards::<T>::remove(device);
+		}
+		T::Currency::transfer(&Self::pot_account(), &who, total, Preservation::Preserve)?;
+		TotalPaid::<T>::mutate(|paid| *paid = paid.saturating_add(total));
+		Self::deposit_event(Event::RewardsClaimed {
+			owner: who,
+			devices: u32::try_from(devices.len()).unwrap_or(u32::MAX),
+			amount: total,
+		});
+		Ok(())
+	}
+}

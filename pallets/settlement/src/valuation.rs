@@ -1,0 +1,343 @@
+//! Valuation: the parameter calls, and how an accepted bundle becomes value points.
+//!
+//! `points = energy_wh × price_per_kwh / 1000 × region × time_of_use(hour) × green × quality ×
+//! attestation`, in planck of nominal value. Time of use is looked up for the UTC hour of the
+//! bundle's last reading; flexible consumption uses the reciprocal of the hour's multiplier.
+//! Points go to the open epoch (the one chain time is in), whatever hour the energy was in.
+
+use alloc::boxed::Box;
+use frame_support::{
+	ensure,
+	traits::{fungible::Mutate, tokens::Preservation},
+};
+use openvpp_primitives::{
+	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, GridSupportFeed, OnReadingsAccepted,
+	RegionId, TimestampMs, WattHours,
+};
+use sp_runtime::{
+	traits::{One, UniqueSaturatedInto, Zero},
+	DispatchError, DispatchResult, FixedPointNumber, FixedU128, Permill, Saturating,
+};
+
+use crate::{
+	pallet::*, BalanceOf, Contribution, EpochIndex, HourIndex, Points, RegionMultiplier,
+	ValuationParams, ValuationTable, HOURS_PER_DAY, HOUR_MS, MAX_CREDIT_SCORE, MAX_MULTIPLIER,
+};
+
+/// What the energy registers of a bundle contributed, by kind (see [`Contribution`]).
+pub fn contributions(
+	kind: DeviceKind,
+	energy_in_wh: WattHours,
+	energy_out_wh: WattHours,
+) -> [(Contribution, WattHours); 2] {
+	match kind {
+		DeviceKind::SolarPv | DeviceKind::Wind => {
+			[(Contribution::Generation, energy_out_wh), (Contribution::Generation, 0)]
+		}
+		DeviceKind::Battery | DeviceKind::Ev => [
+			(Contribution::StorageDischarge, energy_out_wh),
+			(Contribution::FlexibleConsumption, energy_in_wh),
+		],
+		DeviceKind::HeatPump => {
+			[(Contribution::FlexibleConsumption, energy_in_wh), (Contribution::Generation, 0)]
+		}
+		DeviceKind::SmartMeter => [(Contribution::Generation, 0), (Contribution::Generation, 0)],
+	}
+}
+
+/// UTC hour index of a timestamp.
+pub fn hour_of(ms: TimestampMs) -> HourIndex {
+	ms.checked_div(HOUR_MS).unwrap_or_default()
+}
+
+/// UTC hour of day (0..24) of a timestamp.
+pub fn hour_of_day(ms: TimestampMs) -> usize {
+	let hour = hour_of(ms).checked_rem(HOURS_PER_DAY as u64).unwrap_or_default();
+	usize::try_from(hour).unwrap_or_default()
+}
+
+/// Quality multiplier for a credit score: `floor` at 0, rising linearly to 1.0 at 1000.
+pub fn quality_multiplier(floor: Permill, score: u16) -> FixedU128 {
+	let share = Permill::from_rational(u32::from(score.min(MAX_CREDIT_SCORE)), 1000u32);
+	let rise = Permill::one().saturating_sub(floor).saturating_mul(share);
+	FixedU128::from(floor.saturating_add(rise))
+}
+
+/// Everything that values one contribution of one bundle.
+pub struct ValuationInput {
+	/// Kind of the device.
+	pub kind: DeviceKind,
+	/// What the energy did.
+	pub contribution: Contribution,
+	/// Energy, Wh.
+	pub energy_wh: WattHours,
+	/// When (the bundle's last reading), ms.
+	pub at_ms: TimestampMs,
+	/// Region multiplier.
+	pub region_multiplier: FixedU128,
+	/// The device's credit score.
+	pub credit_score: u16,
+	/// Whether the device has a valid attestation.
+	pub attested: bool,
+}
+
+/// Value points of one contribution under `params`.
+pub fn value_points<Balance: Copy + Default + UniqueSaturatedInto<u128>>(
+	params: &ValuationParams<Balance>,
+	input: &ValuationInput,
+) -> Points {
+	let price: u128 = params
+		.prices_per_kwh
+		.get(crate::kind_index(input.kind))
+		.and_then(|row| row.get(input.contribution.index()))
+		.copied()
+		.unwrap_or_default()
+		.unique_saturated_into();
+	if price == 0 || input.energy_wh == 0 {
+		return 0;
+	}
+	let one = FixedU128::one();
+	let hour_multiplier = params.time_of_use.get(hour_of_day(input.at_ms)).copied().unwrap_or(one);
+	let time_of_use = if input.contribution == Contribution::FlexibleConsumption {
+		hour_multiplier.reciprocal().unwrap_or(one)
+	} else {
+		hour_multiplier
+	};
+	let green =
+		if input.contribution == Contribution::Generation && input.kind.is_renewable_generator() {
+			params.green_premium
+		} else {
+			one
+		};
+	let attestation = if input.attested { params.attestation_multiplier } else { one };
+	let multiplier = input
+		.region_multiplier
+		.saturating_mul(time_of_use)
+		.saturating_mul(green)
+		.saturating_mul(quality_multiplier(params.quality_floor, input.credit_score))
+		.saturating_mul(attestation);
+	// Planck per kWh × Wh = milli-planck.
+	let nominal_milli = price.saturating_mul(u128::from(input.energy_wh));
+	multiplier.saturating_mul_int(nominal_milli).checked_div(1000).unwrap_or_default()
+}
+
+fn ensure_multiplier<T: Config>(m: FixedU128) -> DispatchResult {
+	ensure!(!m.is_zero() && m <= MAX_MULTIPLIER, Error::<T>::MultiplierOutOfRange);
+	Ok(())
+}
+
+fn ensure_premium<T: Config>(m: FixedU128) -> DispatchResult {
+	ensure!(m >= FixedU128::one() && m <= MAX_MULTIPLIER, Error::<T>::MultiplierOutOfRange);
+	Ok(())
+}
+
+impl<T: Config> Pallet<T> {
+	/// Applies `change` to the parameters of the next epoch (the pending set, or a copy of the
+	/// active one) and returns that epoch.
+	fn change_next_params(change: impl FnOnce(&mut ValuationParams<BalanceOf<T>>)) -> EpochIndex {
+		let effective = CurrentEpoch::<T>::get().saturating_add(1);
+		let mut params = match PendingParams::<T>::get() {
+			Some((_, pending)) => pending,
+			None => ActiveParams::<T>::get(),
+		};
+		change(&mut params);
+		PendingParams::<T>::put((effective, params));
+		effective
+	}
+
+	pub(crate) fn do_set_price(
+		kind: DeviceKind,
+		contribution: Contribution,
+		price_per_kwh: BalanceOf<T>,
+	) -> DispatchResult {
+		let effective_epoch = Self::change_next_params(|p| {
+			if let Some(price) = p
+				.prices_per_kwh
+				.get_mut(crate::kind_index(kind))
+				.and_then(|row| row.get_mut(contribution.index()))
+			{
+				*price = price_per_kwh;
+			}
+		});
+		Self::deposit_event(Event::PriceSet { kind, contribution, price_per_kwh, effective_epoch });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_region_multiplier(
+		region: RegionId,
+		multiplier: FixedU128,
+	) -> DispatchResult {
+		ensure_multiplier::<T>(multiplier)?;
+		let current = CurrentEpoch::<T>::get();
+		let effective_epoch = current.saturating_add(1);
+		RegionMultipliers::<T>::mutate(region, |entry| {
+			let active = entry.map(|r| r.at(current)).unwrap_or_else(FixedU128::one);
+			*entry =
+				Some(RegionMultiplier { active, pending: Some((effective_epoch, multiplier)) });
+		});
+		Self::deposit_event(Event::RegionMultiplierSet { region, multiplier, effective_epoch });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_time_of_use(
+		multipliers: Box<[FixedU128; HOURS_PER_DAY]>,
+	) -> DispatchResult {
+		for m in multipliers.iter() {
+			ensure_multiplier::<T>(*m)?;
+		}
+		let effective_epoch = Self::change_next_params(|p| p.time_of_use = *multipliers);
+		Self::deposit_event(Event::TimeOfUseSet { multipliers, effective_epoch });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_multipliers(
+		green_premium: FixedU128,
+		attestation_multiplier: FixedU128,
+		quality_floor: Permill,
+	) -> DispatchResult {
+		ensure_premium::<T>(green_premium)?;
+		ensure_premium::<T>(attestation_multiplier)?;
+		let effective_epoch = Self::change_next_params(|p| {
+			p.green_premium = green_premium;
+			p.attestation_multiplier = attestation_multiplier;
+			p.quality_floor = quality_floor;
+		});
+		Self::deposit_event(Event::MultipliersSet {
+			green_premium,
+			attestation_multiplier,
+			quality_floor,
+			effective_epoch,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_set_emission(emission_per_epoch: BalanceOf<T>) -> DispatchResult {
+		let effective_epoch =
+			Self::change_next_params(|p| p.emission_per_epoch = emission_per_epoch);
+		Self::deposit_event(Event::EmissionSet { emission_per_epoch, effective_epoch });
+		Ok(())
+	}
+
+	pub(crate) fn do_fund_pot(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		T::Currency::transfer(&who, &Self::pot_account(), amount, Preservation::Preserve)?;
+		Self::deposit_event(Event::PotFunded { from: who, amount });
+		Ok(())
+	}
+
+	/// The multiplier of `region` in the open epoch (1.0 unless governance set one).
+	pub fn region_multiplier(region: RegionId) -> FixedU128 {
+		RegionMultipliers::<T>::get(region)
+			.map(|r| r.at(CurrentEpoch::<T>::get()))
+			.unwrap_or_else(FixedU128::one)
+	}
+
+	/// The valuation table for readers.
+	pub fn valuation_table() -> ValuationTable<BalanceOf<T>> {
+		let current = CurrentEpoch::<T>::get();
+		ValuationTable {
+			active: ActiveParams::<T>::get(),
+			pending: PendingParams::<T>::get(),
+			regions: RegionMultipliers::<T>::iter()
+				.map(|(region, m)| (region, m.at(current)))
+				.collect(),
+		}
+	}
+
+	/// Values one contribution of `device` and books its points, energy and lifetime value.
+	fn book_contribution(
+		device: DeviceId,
+		input: ValuationInput,
+		params: &ValuationParams<BalanceOf<T>>,
+	) -> Points {
+		let points = value_points(params, &input);
+		DeviceValues::<T>::mutate(device, |value| {
+			if let Some(energy) = value.energy_wh.get_mut(input.contribution.index()) {
+				*energy = energy.saturating_add(input.energy_wh);
+			}
+			value.lifetime_points = value.lifetime_points.saturating_add(points);
+		});
+		points
+	}
+
+	/// Turns an accepted bundle into points, credit and hourly certificate ledgers. O(1).
+	pub(crate) fn note_accepted(accepted: &AcceptedReadings) {
+		let epoch = CurrentEpoch::<T>::get();
+		let attested =
+			T::Devices::device(accepted.device).map(|view| view.attestations > 0).unwrap_or(false);
+		let credit = Self::note_report(accepted.device, epoch);
+		let credit_score = credit.score(attested);
+		let params = ActiveParams::<T>::get();
+		let region_multiplier = Self::region_multiplier(accepted.region);
+
+		let mut points: Points = 0;
+		for (contribution, energy_wh) in
+			contributions(accepted.kind, accepted.energy_in_wh, accepted.energy_out_wh)
+		{
+			if energy_wh == 0 {
+				continue;
+			}
+			let input = ValuationInput {
+				kind: accepted.kind,
+				contribution,
+				energy_wh,
+				at_ms: accepted.to_ms,
+				region_multiplier,
+				credit_score,
+				attested,
+			};
+			points =
+				points.saturating_add(Self::book_contribution(accepted.device, input, &params));
+		}
+		Self::add_points(accepted.device, epoch, points);
+
+		let hour = hour_of(accepted.to_ms);
+		if accepted.kind.is_renewable_generator() || accepted.kind.is_storage() {
+			Self::note_generation(accepted.device, hour, accepted.energy_out_wh);
+		}
+		if accepted.kind == DeviceKind::SmartMeter {
+			Self::note_consumption(accepted.device, hour, accepted.energy_in_wh);
+		}
+	}
+
+	/// Values grid-support energy a device delivered (reported by v2g). O(1).
+	pub(crate) fn note_grid_support_energy(
+		device: DeviceId,
+		energy_wh: WattHours,
+		at_ms: TimestampMs,
+	) -> DispatchResult {
+		let view = T::Devices::device(device).ok_or(Error::<T>::UnknownDevice)?;
+		let attested = view.attestations > 0;
+		let epoch = CurrentEpoch::<T>::get();
+		let credit_score = Credit::<T>::get(device).score(attested);
+		let params = ActiveParams::<T>::get();
+		let input = ValuationInput {
+			kind: view.kind,
+			contribution: Contribution::GridSupport,
+			energy_wh,
+			at_ms,
+			region_multiplier: Self::region_multiplier(view.region),
+			credit_score,
+			attested,
+		};
+		let points = Self::book_contribution(device, input, &params);
+		Self::add_points(device, epoch, points);
+		Ok(())
+	}
+}
+
+impl<T: Config> OnReadingsAccepted<T::AccountId> for Pallet<T> {
+	fn on_readings_accepted(_owner: &T::AccountId, accepted: &AcceptedReadings) {
+		Self::note_accepted(accepted);
+	}
+}
+
+impl<T: Config> GridSupportFeed for Pallet<T> {
+	fn note_grid_support(
+		device: DeviceId,
+		energy_wh: WattHours,
+		at_ms: TimestampMs,
+	) -> Result<(), DispatchError> {
+		Self::note_grid_support_energy(device, energy_wh, at_ms)
+	}
+}

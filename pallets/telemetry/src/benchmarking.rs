@@ -1,0 +1,147 @@
+//! Benchmarks of the telemetry pallet (frame-benchmarking v2).
+//!
+//! `submit` is measured in its worst case: every bundle is from a distinct, registered device
+//! that already has state, carries a valid signature (sr25519, the slower scheme to verify)
+//! and physically consistent readings with SoC, so every check runs and every bundle is
+//! written. Components: `b` bundles; `r` readings in the first bundle while the other bundles
+//! carry one each. The fitted per-reading slope is therefore the cost of one reading, and the
+//! call charges `submit(bundles, total readings)`, which over-estimates by one reading per
+//! bundle.
+
+use super::*;
+use crate::pallet::{Call, Config, DeviceQuality, DeviceTelemetry, Pallet};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::Get;
+use frame_system::RawOrigin;
+use openvpp_primitives::{
+	bundle_message, pack_readings, Bundle, DeviceRegistry, DeviceState, Nameplate, Reading,
+	SOC_BASIS_POINTS,
+};
+use sp_core::crypto::KeyTypeId;
+use sp_runtime::{BoundedVec, MultiSignature, MultiSigner, Permill};
+
+/// Key type of the device keys generated in the benchmark keystore.
+const KEY_TYPE: KeyTypeId = crate::BENCHMARK_KEY_TYPE;
+/// Chain time of the benchmark (June 2025), ms.
+const NOW_MS: u64 = 1_750_000_000_000;
+/// One reading per minute.
+const INTERVAL_MS: u64 = 60_000;
+
+/// `count` readings, one a minute and ending one second before `NOW_MS`, alternately charging
+/// and discharging at half the smaller nameplate power, with SoC that matches the energy.
+fn trace(nameplate: &Nameplate, count: u32) -> Vec<Reading> {
+	let power_w = match (nameplate.max_import_w, nameplate.max_export_w) {
+		(0, export) => export,
+		(import, 0) => import,
+		(import, export) => import.min(export),
+	};
+	let step_wh = u64::from(power_w)
+		.saturating_mul(INTERVAL_MS)
+		.checked_div(verify::MS_PER_HOUR.saturating_mul(2))
+		.unwrap_or(0);
+	let span_ms = u64::from(count).saturating_mul(INTERVAL_MS);
+	let start_ms = NOW_MS.saturating_sub(1_000).saturating_sub(span_ms);
+	let soc = |stored_wh: u64| {
+		let bp = stored_wh.saturating_mul(10_000).checked_div(nameplate.capacity_wh)?;
+		let bp = u64::from(SOC_BASIS_POINTS / 2).saturating_add(bp);
+		Some(Permill::from_parts(u32::try_from(bp.saturating_mul(100)).unwrap_or(1_000_000)))
+	};
+	let (mut energy_in_wh, mut energy_out_wh) = (1_000_000u64, 1_000_000u64);
+	(1..=count)
+		.map(|i| {
+			let odd = i & 1 == 1;
+			let charging = nameplate.max_export_w == 0 || (odd && nameplate.max_import_w > 0);
+			if charging {
+				energy_in_wh = energy_in_wh.saturating_add(step_wh);
+			} else {
+				energy_out_wh = energy_out_wh.saturating_add(step_wh);
+			}
+			Reading {
+				timestamp_ms: start_ms.saturating_add(u64::from(i).saturating_mul(INTERVAL_MS)),
+				energy_in_wh,
+				energy_out_wh,
+				soc: soc(energy_in_wh.saturating_sub(energy_out_wh)),
+				state: if charging { DeviceState::Charging } else { DeviceState::Discharging },
+			}
+		})
+		.collect()
+}
+
+/// A registered device with one accepted reading, and a signed bundle of `count` more.
+fn device_with_bundle<T: Config>(
+	gateway: &T::AccountId,
+	genesis: sp_core::H256,
+	count: u32,
+) -> Result<Bundle<T::MaxReadingsPerBundle>, BenchmarkError> {
+	let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+	let device = T::BenchmarkHelper::register_device(MultiSigner::Sr25519(public), gateway);
+	let view = T::Devices::device(device).ok_or(BenchmarkError::Stop("device not registered"))?;
+	let readings = trace(&view.nameplate, count.saturating_add(1));
+	let (head, tail) = readings.split_first().ok_or(BenchmarkError::Stop("empty trace"))?;
+	let epoch = verify::epoch_index(NOW_MS, T::EpochDurationMs::get());
+	DeviceTelemetry::<T>::insert(
+		device,
+		TelemetryState {
+			last_seq: 0,
+			last_timestamp_ms: head.timestamp_ms,
+			last_energy_in_wh: head.energy_in_wh,
+			last_energy_out_wh: head.energy_out_wh,
+			last_soc: head.soc,
+			last_state: head.state,
+			epoch,
+			epoch_energy_in_wh: 0,
+			epoch_energy_out_wh: 0,
+			epoch_readings: 1,
+		},
+	);
+	DeviceQuality::<T>::insert(
+		device,
+		QualityCounters { accepted_bundles: 1, accepted_readings: 1, ..Default::default() },
+	);
+	let packed = pack_readings(tail).ok_or(BenchmarkError::Stop("trace not monotonic"))?;
+	let message = bundle_message(genesis, device, 1, &packed);
+	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &public, &message)
+		.ok_or(BenchmarkError::Stop("no keystore"))?;
+	Ok(Bundle {
+		device,
+		first_seq: 1,
+		readings: BoundedVec::try_from(packed)
+			.map_err(|_| BenchmarkError::Stop("too many readings"))?,
+		signature: MultiSignature::Sr25519(signature),
+	})
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit(
+		b: Linear<1, { T::MaxBundlesPerCall::get() }>,
+		r: Linear<1, { T::MaxReadingsPerBundle::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let gateway: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::set_time_ms(NOW_MS);
+		let genesis = Pallet::<T>::genesis_hash();
+		let mut bundles = Vec::new();
+		for i in 0..b {
+			bundles.push(device_with_bundle::<T>(&gateway, genesis, if i == 0 { r } else { 1 })?);
+		}
+		let devices: Vec<_> = bundles.iter().map(|bundle| bundle.device).collect();
+		let bundles =
+			BoundedVec::try_from(bundles).map_err(|_| BenchmarkError::Stop("too many bundles"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(gateway), bundles);
+
+		for (i, device) in devices.into_iter().enumerate() {
+			let expected_seq = if i == 0 { u64::from(r) } else { 1 };
+			let state = DeviceTelemetry::<T>::get(device);
+			assert_eq!(state.map(|s| s.last_seq), Some(expected_seq), "bundle {i} not accepted");
+		}
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

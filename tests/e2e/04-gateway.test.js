@@ -1,0 +1,58 @@
+// The gateway CLI against the dev node: a simulated fleet registers and submits signed
+// readings; status reads them back; bad input and an unreachable node fail clearly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { WS } from '../lib/chain.js';
+
+const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
+
+function gateway(args, { url = WS } = {}) {
+  const r = spawnSync(BIN, ['--url', url, ...args], { encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('keys generate prints a usable key pair', () => {
+  const r = gateway(['--json', 'keys', 'generate', '--scheme', 'ed25519']);
+  assert.equal(r.code, 0, r.err);
+  const k = JSON.parse(r.out);
+  assert.equal(k.scheme, 'ed25519');
+  assert.match(k.publicKey, /^0x[0-9a-f]{64}$/);
+});
+
+test('a simulated fleet registers and its signed readings land on chain', () => {
+  const r = gateway(['--json', 'simulate', '--devices', '4', '--owner', '//Ferdie',
+    '--key-seed', '//e2e/gateway/fleet', '--rounds', '2', '--readings', '4']);
+  assert.equal(r.code, 0, r.err || r.out);
+  const summary = JSON.parse(r.out);
+  assert.equal(summary.devices.length, 4);
+  assert.equal(summary.readingsSubmitted, 32);
+
+  // Give the last round a block to land.
+  spawnSync('sleep', ['7']);
+  const s = gateway(['--json', 'status', '--owner', '//Ferdie']);
+  assert.equal(s.code, 0, s.err);
+  const rows = JSON.parse(s.out);
+  assert.equal(rows.length, 4);
+  for (const row of rows) {
+    assert.equal(row.status, 'Active');
+    assert.equal(row.readings, 8, `device ${row.device} has ${row.readings} readings`);
+  }
+});
+
+test('an unreachable node gives a clear message and a non-zero exit', () => {
+  const r = gateway(['status'], { url: 'ws://127.0.0.1:1' });
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /cannot reach an OpenVPP node/);
+});
+
+test('bad arguments are refused with a non-zero exit', () => {
+  const r = gateway(['device', 'register', '--device-key', '//x', '--kind', 'toaster',
+    '--max-import-w', '1', '--max-export-w', '1']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /invalid value 'toaster'/);
+  const bad = gateway(['device', 'register', '--device-key', '//x', '--kind', 'smart-meter',
+    '--capacity-wh', '5000', '--max-import-w', '14500', '--max-export-w', '0']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /implausible/);
+});
