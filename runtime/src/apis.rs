@@ -16,9 +16,14 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use openvpp_primitives::{DeviceId, RegionId};
+
+#[cfg(feature = "runtime-benchmarks")]
+use crate::AllPalletsWithSystem;
 use crate::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, DeviceIdentity, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System, Telemetry, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -199,5 +204,109 @@ impl_runtime_apis! {
 		}
 	}
 
-	//OPENVPP_APIS
+	impl pallet_device_identity::runtime_api::DeviceIdentityApi<Block, AccountId> for Runtime {
+		fn device(id: DeviceId) -> Option<pallet_device_identity::DeviceInfo<AccountId>> {
+			DeviceIdentity::device_info(id)
+		}
+		fn device_by_key(signer: sp_runtime::MultiSigner) -> Option<DeviceId> {
+			DeviceIdentity::device_by_key(signer)
+		}
+		fn devices_of(owner: AccountId, start_after: Option<DeviceId>, limit: u32) -> Vec<DeviceId> {
+			DeviceIdentity::devices_of(owner, start_after, limit)
+		}
+		fn region(id: RegionId) -> Option<pallet_device_identity::RegionInfo> {
+			DeviceIdentity::region_info(id)
+		}
+		fn regions(start_after: Option<RegionId>, limit: u32) -> Vec<pallet_device_identity::RegionInfo> {
+			DeviceIdentity::regions(start_after, limit)
+		}
+		fn certifiers(
+			start_after: Option<AccountId>,
+			limit: u32,
+		) -> Vec<pallet_device_identity::CertifierInfo<AccountId>> {
+			DeviceIdentity::certifiers(start_after, limit)
+		}
+		fn attestations(id: DeviceId) -> Vec<(AccountId, pallet_device_identity::Attestation)> {
+			DeviceIdentity::attestations_of(id)
+		}
+		fn registration_nonce(owner: AccountId) -> u32 {
+			DeviceIdentity::registration_nonce(owner)
+		}
+	}
+
+	impl pallet_telemetry::runtime_api::TelemetryApi<Block, AccountId> for Runtime {
+		fn telemetry_state(device: DeviceId) -> Option<pallet_telemetry::TelemetryState> {
+			Telemetry::telemetry_state(device)
+		}
+		fn quality(device: DeviceId) -> Option<pallet_telemetry::QualityCounters> {
+			Telemetry::quality(device)
+		}
+		fn gateway_quality(gateway: AccountId) -> Option<pallet_telemetry::GatewayCounters> {
+			Telemetry::gateway_quality(&gateway)
+		}
+		fn limits() -> pallet_telemetry::TelemetryLimits {
+			Telemetry::limits()
+		}
+	}
+
+	impl pallet_settlement::runtime_api::SettlementApi<Block, AccountId, Balance> for Runtime {
+		fn pending_rewards(device: DeviceId) -> Balance {
+			Settlement::pending_rewards(device)
+		}
+		fn epoch_info() -> pallet_settlement::EpochStatus<Balance> {
+			Settlement::epoch_status()
+		}
+		fn valuation_table() -> pallet_settlement::ValuationTable<Balance> {
+			Settlement::valuation_table()
+		}
+		fn credit_score(device: DeviceId) -> Option<u16> {
+			Settlement::credit_score(device)
+		}
+		fn device_value(device: DeviceId) -> Option<pallet_settlement::DeviceValue<Balance>> {
+			Settlement::device_value(device)
+		}
+		fn certificates_of(
+			owner: AccountId,
+		) -> Vec<(pallet_settlement::CertificateId, pallet_settlement::Certificate<AccountId, Balance>)> {
+			Settlement::certificates_of(&owner)
+		}
+		fn retirements_of(
+			consumer: AccountId,
+			from_hour: pallet_settlement::HourIndex,
+			to_hour: pallet_settlement::HourIndex,
+		) -> Vec<(pallet_settlement::HourIndex, pallet_settlement::Retirement)> {
+			Settlement::retirements_of(&consumer, from_hour, to_hour)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			let storage_info = AllPalletsWithSystem::storage_info();
+			(list, storage_info)
+		}
+
+		#[allow(non_local_definitions)]
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::{BenchmarkBatch, BenchmarkError};
+			use frame_support::traits::WhitelistedStorageKeys;
+			use sp_storage::TrackedStorageKey;
+
+			let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
+		}
+	}
 }

@@ -44,6 +44,13 @@ fn testnet_genesis(
 			..Default::default()
 		},
 		sudo: pallet_sudo::GenesisConfig { key: root },
+		settlement: pallet_settlement::GenesisConfig {
+			// The reward pot: 10 million VPP, paying 100 VPP an hour to the fleet's valued
+			// contribution; 0.25 VPP per kWh of renewable generation as the reference price.
+			pot_balance: 10_000_000 * UNITS,
+			reference_price_per_kwh: UNITS / 4,
+			emission_per_epoch: 100 * UNITS,
+		},
 		origins: crate::governance::pallet_custom_origins::GenesisConfig {
 			fast_governance,
 			..Default::default()

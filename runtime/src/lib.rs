@@ -9,6 +9,9 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+pub mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -91,6 +94,8 @@ pub mod currency {
 	pub const UNITS: Balance = 1_000_000_000_000;
 	/// 0.001 VPP.
 	pub const MILLI_UNITS: Balance = 1_000_000_000;
+	/// 0.01 VPP.
+	pub const CENTS: Balance = 10_000_000_000;
 	/// 0.000001 VPP.
 	pub const MICRO_UNITS: Balance = 1_000_000;
 	/// Smallest balance an account may hold (0.001 VPP).
@@ -169,6 +174,8 @@ mod runtime {
 	pub type DeviceIdentity = pallet_device_identity;
 	#[runtime::pallet_index(21)]
 	pub type Telemetry = pallet_telemetry;
+	#[runtime::pallet_index(22)]
+	pub type Settlement = pallet_settlement;
 }
 
 /// Address format of transactions.

@@ -83,7 +83,7 @@ pub type CertifierOf<T> = Certifier<<T as Config>::MaxCertifierNameLen>;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::vec::Vec;
+	use alloc::{string::String, vec::Vec};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{tokens::nonfungibles_v2, UnixTime},
@@ -120,6 +120,15 @@ pub mod pallet {
 			+ nonfungibles_v2::Create<Self::AccountId, CollectionConfigOf<Self>>
 			+ nonfungibles_v2::Mutate<Self::AccountId, pallet_nfts::ItemConfig>
 			+ nonfungibles_v2::Transfer<Self::AccountId>;
+
+		/// Id of the `pallet-nfts` collection of the credentials.
+		///
+		/// The pallet creates it through `pallet-nfts`' auto-increment (never by claiming an
+		/// id, which would stall the auto-increment for every other collection), so this must
+		/// be the id the next created collection gets: 0 on a fresh chain, where genesis
+		/// creates it.
+		#[pallet::constant]
+		type CollectionId: Get<u32>;
 
 		/// Id of the pallet's account, which owns the credential collection.
 		#[pallet::constant]
@@ -221,10 +230,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RegistrationNonce<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
-
-	/// The `pallet-nfts` collection holding the device credentials, once created.
-	#[pallet::storage]
-	pub type CredentialCollection<T: Config> = StorageValue<_, u32, OptionQuery>;
 
 	/// Operating log: every lifecycle change names the device.
 	#[pallet::event]
@@ -411,16 +416,20 @@ pub mod pallet {
 		TooManyAttestations,
 		/// No attestation of the device by this certifier.
 		AttestationNotFound,
+		/// The credential collection id (`CollectionId`) belongs to another owner, or
+		/// `pallet-nfts` would give the new collection another id.
+		CollectionIdUnavailable,
 	}
 
 	/// Regions, certifiers and devices the chain starts with.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Regions: id, name, zone code, UTC offset in minutes.
-		pub regions: Vec<(RegionId, Vec<u8>, Vec<u8>, i16)>,
+		/// Regions: id, name, zone code, UTC offset in minutes
+		/// (`[1, "Germany-Luxembourg", "DE-LU", 60]` in a chain spec).
+		pub regions: Vec<(RegionId, String, String, i16)>,
 		/// Certifiers: account, name.
-		pub certifiers: Vec<(T::AccountId, Vec<u8>)>,
+		pub certifiers: Vec<(T::AccountId, String)>,
 		/// Devices registered without a proof of possession (genesis is trusted): owner,
 		/// kind, nameplate, region, key. Owners must be funded for the deposit.
 		pub devices: Vec<(T::AccountId, DeviceKind, Nameplate, RegionId, MultiSigner)>,

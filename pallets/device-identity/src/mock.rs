@@ -124,6 +124,7 @@ impl pallet_device_identity::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nfts = Nfts;
+	type CollectionId = ConstU32<0>;
 	type PalletId = DeviceIdentityPalletId;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type UnixTime = Timestamp;
@@ -189,8 +190,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	pallet_device_identity::GenesisConfig::<Test> {
 		regions: vec![
-			(DE_LU, b"Germany/Luxembourg".to_vec(), b"DE-LU".to_vec(), 60),
-			(NL, b"Netherlands".to_vec(), b"NL".to_vec(), 60),
+			(DE_LU, "Germany-Luxembourg".into(), "DE-LU".into(), 60),
+			(NL, "Netherlands".into(), "NL".into(), 60),
 		],
 		certifiers: vec![],
 		devices: vec![],

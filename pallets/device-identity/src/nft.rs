@@ -12,7 +12,7 @@ use openvpp_primitives::{DeviceId, DeviceKind, Nameplate, RegionId, TimestampMs}
 use pallet_nfts::{CollectionConfig, CollectionSettings, ItemConfig, ItemSettings, MintSettings};
 use sp_runtime::{traits::AccountIdConversion, DispatchError, DispatchResult};
 
-use crate::{CollectionConfigOf, Config, CredentialCollection, Event, Pallet};
+use crate::{CollectionConfigOf, Config, Error, Event, Pallet};
 
 /// Keys of the credential's attributes (pallet namespace of `pallet-nfts`). Values are ASCII:
 /// decimal numbers, the kind's code, `yes`/`no`.
@@ -64,15 +64,22 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The credential collection, created (with the next free id, the pallet account as owner
-	/// and deposit payer) if it does not exist yet.
+	/// The credential collection `CollectionId`, created if it does not exist yet (owned by
+	/// the pallet account, which pays `pallet-nfts`' collection deposit).
+	///
+	/// It is created with `pallet-nfts`' auto-increment, so that the pallet never claims an id
+	/// the auto-increment would hand out later; if that yields another id, the call fails and
+	/// (being transactional) creates nothing.
 	pub(crate) fn credential_collection() -> Result<u32, DispatchError> {
-		if let Some(collection) = CredentialCollection::<T>::get() {
-			return Ok(collection);
-		}
+		let collection = T::CollectionId::get();
 		let pallet = Self::account_id();
-		let collection = T::Nfts::create_collection(&pallet, &pallet, &Self::collection_config())?;
-		CredentialCollection::<T>::put(collection);
+		match T::Nfts::collection_owner(&collection) {
+			Some(owner) if owner == pallet => return Ok(collection),
+			Some(_) => return Err(Error::<T>::CollectionIdUnavailable.into()),
+			None => {}
+		}
+		let created = T::Nfts::create_collection(&pallet, &pallet, &Self::collection_config())?;
+		frame_support::ensure!(created == collection, Error::<T>::CollectionIdUnavailable);
 		Self::deposit_event(Event::CredentialCollectionCreated { collection });
 		Ok(collection)
 	}
@@ -123,7 +130,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Updates the credential's attestation attribute (no-op once burned).
 	pub(crate) fn set_credential_attested(id: DeviceId, attested: bool) -> DispatchResult {
-		let Some(collection) = CredentialCollection::<T>::get() else { return Ok(()) };
+		let collection = T::CollectionId::get();
 		if T::Nfts::owner(&collection, &id).is_none() {
 			return Ok(());
 		}
@@ -132,18 +139,16 @@ impl<T: Config> Pallet<T> {
 
 	/// Holder of a device's credential, if it exists.
 	pub fn credential_holder(id: DeviceId) -> Option<T::AccountId> {
-		CredentialCollection::<T>::get().and_then(|collection| T::Nfts::owner(&collection, &id))
+		T::Nfts::owner(&T::CollectionId::get(), &id)
 	}
 
 	/// Whether a device's credential can be moved outside this pallet (it never should).
 	pub fn credential_transferable(id: DeviceId) -> bool {
-		CredentialCollection::<T>::get()
-			.is_some_and(|collection| T::Nfts::can_transfer(&collection, &id))
+		T::Nfts::can_transfer(&T::CollectionId::get(), &id)
 	}
 
 	/// A credential attribute's value, as `pallet-nfts` stores it.
 	pub fn credential_attribute(id: DeviceId, key: &[u8]) -> Option<Vec<u8>> {
-		CredentialCollection::<T>::get()
-			.and_then(|collection| T::Nfts::system_attribute(&collection, Some(&id), key))
+		T::Nfts::system_attribute(&T::CollectionId::get(), Some(&id), key)
 	}
 }

@@ -289,21 +289,27 @@ impl<T: Config> Pallet<T> {
 	/// Applies the genesis config: regions, certifiers, the credential collection, devices.
 	pub(crate) fn build_genesis(config: &crate::GenesisConfig<T>) {
 		for (id, name, zone_code, offset) in &config.regions {
-			if let Err(e) = Self::do_create_region(*id, name.clone(), zone_code.clone(), *offset) {
+			let (name, zone_code) = (name.as_bytes().to_vec(), zone_code.as_bytes().to_vec());
+			if let Err(e) = Self::do_create_region(*id, name, zone_code, *offset) {
 				panic!("genesis region {id} refused: {e:?}");
 			}
 		}
 		for (who, name) in &config.certifiers {
-			if let Err(e) = Self::do_add_certifier(who.clone(), name.clone()) {
+			if let Err(e) = Self::do_add_certifier(who.clone(), name.as_bytes().to_vec()) {
 				panic!("genesis certifier refused: {e:?}");
 			}
 		}
-		if let Err(e) = frame_support::storage::with_storage_layer(Self::credential_collection) {
+		match frame_support::storage::with_storage_layer(Self::credential_collection) {
+			Ok(_) => {}
+			Err(e) if e == Error::<T>::CollectionIdUnavailable.into() => panic!(
+				"CollectionId {} is taken or not the next pallet-nfts collection",
+				T::CollectionId::get()
+			),
 			// Registration retries lazily; the pallet account may be funded later.
-			log::warn!(
+			Err(e) => log::warn!(
 				target: crate::LOG_TARGET,
 				"credential collection not created at genesis: {e:?}"
-			);
+			),
 		}
 		for (owner, kind, nameplate, region, signer) in &config.devices {
 			if let Err(e) = Self::do_register_trusted(

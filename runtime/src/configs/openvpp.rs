@@ -1,15 +1,20 @@
-//! The OpenVPP pallets: device identity and telemetry.
+//! The OpenVPP pallets: device identity, telemetry and settlement.
 
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64},
 	PalletId,
 };
+use sp_runtime::Permill;
 
 use crate::{
-	currency::UNITS, Balance, Balances, DeviceIdentity, Runtime, RuntimeEvent,
-	RuntimeHoldReason, Timestamp,
+	configs::governance::{GridAdminOrigin, ValuationAdminOrigin},
+	currency::{CENTS, UNITS},
+	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp,
 };
+
+/// One hour: the epoch of telemetry accumulators, rewards and hourly certificates.
+pub const EPOCH_DURATION_MS: u64 = 3_600_000;
 
 parameter_types! {
 	pub const DeviceIdentityPalletId: PalletId = PalletId(*b"ovpp/dev");
@@ -20,13 +25,12 @@ parameter_types! {
 }
 
 impl pallet_device_identity::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Nfts = crate::Nfts;
 	type CollectionId = DeviceCollectionId;
 	type PalletId = DeviceIdentityPalletId;
-	type AdminOrigin = crate::configs::governance::GridAdminOrigin;
+	type AdminOrigin = GridAdminOrigin;
 	type UnixTime = Timestamp;
 	type DeviceDeposit = DeviceDeposit;
 	type MaxGateways = ConstU32<8>;
@@ -37,18 +41,55 @@ impl pallet_device_identity::Config for Runtime {
 	type WeightInfo = pallet_device_identity::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// Energy may exceed nameplate power × time by 2 % (meter accuracy class).
+	pub const TelemetryNameplateTolerance: Permill = Permill::from_percent(2);
+	/// SoC may differ from what the energy explains by 10 % of the interval's energy
+	/// (charging losses) ...
+	pub const TelemetrySocEnergyTolerance: Permill = Permill::from_percent(10);
+	/// ... plus 1 % of capacity (SoC estimation error).
+	pub const TelemetrySocCapacityTolerance: Permill = Permill::from_percent(1);
+}
+
 impl pallet_telemetry::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
 	type Devices = DeviceIdentity;
 	type UnixTime = Timestamp;
-	type OnAccepted = ();
+	type OnAccepted = Settlement;
 	type MaxBundlesPerCall = ConstU32<256>;
 	type MaxReadingsPerBundle = ConstU32<96>;
 	/// Readings may be stamped up to 30 s ahead of chain time (clock skew).
 	type MaxFutureDriftMs = ConstU64<30_000>;
 	/// Readings older than 7 days are refused.
 	type MaxReadingAgeMs = ConstU64<{ 7 * 24 * 3_600_000 }>;
-	/// Epochs of one hour.
-	type EpochDurationMs = ConstU64<3_600_000>;
+	type EpochDurationMs = ConstU64<EPOCH_DURATION_MS>;
+	type NameplateTolerance = TelemetryNameplateTolerance;
+	type SocEnergyTolerance = TelemetrySocEnergyTolerance;
+	type SocCapacityTolerance = TelemetrySocCapacityTolerance;
 	type WeightInfo = pallet_telemetry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::OpenVppBenchHelper;
+}
+
+parameter_types! {
+	pub const SettlementPalletId: PalletId = PalletId(*b"ovpp/stl");
+	/// Held per green-certificate record; returned when the record is used up.
+	pub const CertificateDeposit: Balance = CENTS;
+}
+
+impl pallet_settlement::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type Devices = DeviceIdentity;
+	type UnixTime = Timestamp;
+	type AdminOrigin = ValuationAdminOrigin;
+	type PalletId = SettlementPalletId;
+	type EpochDurationMs = ConstU64<EPOCH_DURATION_MS>;
+	type MaxDevicesPerClaim = ConstU32<64>;
+	type MaxCertificatesPerOwner = ConstU32<256>;
+	type MaxRetirementsPerHour = ConstU32<32>;
+	type CertificateWindowHours = ConstU32<48>;
+	type CertificateDeposit = CertificateDeposit;
+	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::OpenVppBenchHelper;
 }

@@ -427,3 +427,34 @@ fn region_refusals() {
 		assert_ok!(create(root(), 6, b"Line Islands", b"KI-LI", 840));
 	});
 }
+
+#[test]
+fn collection_id_taken_by_someone_else_is_refused() {
+	ext_without_collection().execute_with(|| {
+		// Before the pallet could create its collection, governance created collection 0.
+		assert_ok!(Nfts::force_create(
+			RuntimeOrigin::root(),
+			bob(),
+			pallet_nfts::CollectionConfig {
+				settings: pallet_nfts::CollectionSettings::all_enabled(),
+				max_supply: None,
+				mint_settings: Default::default(),
+			}
+		));
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), pallet_account(), 5 * UNITS));
+		let key = sr_key("//Alice/pv");
+		assert_noop!(
+			DeviceIdentity::register_device(
+				RuntimeOrigin::signed(alice()),
+				DeviceKind::SolarPv,
+				pv_5kwp(),
+				NL,
+				metadata(),
+				key.signer(),
+				proof(&key, &alice()),
+			),
+			Error::<Test>::CollectionIdUnavailable
+		);
+		DeviceIdentity::do_try_state().unwrap();
+	});
+}

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::{
-	attribute_keys as attr, AttestationKind, Attestations, Counters, CredentialCollection,
-	DeviceByKey, DeviceKey, Devices, DevicesByOwner, Error, Event, RegistrationNonce,
+	attribute_keys as attr, AttestationKind, Attestations, Counters, DeviceByKey, DeviceKey,
+	Devices, DevicesByOwner, Error, Event, RegistrationNonce,
 };
 use frame_support::{assert_noop, assert_ok};
 use openvpp_primitives::{DeviceRegistry, DeviceStatus, OperatingDelta};
@@ -52,7 +52,7 @@ fn transfer_moves_nft_and_deposit_and_clears_gateways() {
 fn credential_cannot_move_through_pallet_nfts() {
 	run(|| {
 		let (id, _) = alice_ev();
-		let collection = CredentialCollection::<Test>::get().unwrap();
+		let collection = <Test as crate::Config>::CollectionId::get();
 		assert_noop!(
 			Nfts::transfer(signed(alice()), collection, id, bob()),
 			pallet_nfts::Error::<Test>::ItemLocked
@@ -381,7 +381,7 @@ fn decommission_burns_releases_and_retires() {
 		assert_eq!(record.attestations, 0);
 		assert_eq!(Attestations::<Test>::iter_prefix(id).count(), 0);
 		// Credential burned and its attributes cleared.
-		let collection = CredentialCollection::<Test>::get().unwrap();
+		let collection = <Test as crate::Config>::CollectionId::get();
 		assert_eq!(Nfts::owner(collection, id), None);
 		assert_eq!(DeviceIdentity::credential_attribute(id, attr::KIND), None);
 		// Deposit and the NFT item deposit are back.

@@ -15,7 +15,10 @@ mod lifecycle;
 mod register;
 
 use crate::{mock::*, HoldReason, NextDeviceId};
-use frame_support::{assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::InspectHold, Get},
+};
 use openvpp_primitives::{
 	keys::{DeviceKeyPair, KeyScheme},
 	DeviceId, DeviceKind, Nameplate, RegionId,
@@ -29,6 +32,32 @@ pub fn run(test: impl FnOnce()) {
 		test();
 		DeviceIdentity::do_try_state().expect("invariants hold");
 	});
+}
+
+/// A chain whose genesis could not create the credential collection: the pallet account was
+/// not funded for `pallet-nfts`' collection deposit. Alice is funded; region NL exists.
+pub fn ext_without_collection() -> sp_io::TestExternalities {
+	use sp_runtime::BuildStorage;
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(alice(), ENDOWMENT), (bob(), ENDOWMENT)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	crate::GenesisConfig::<Test> {
+		regions: vec![(NL, "Netherlands".into(), "NL".into(), 60)],
+		certifiers: vec![],
+		devices: vec![],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Timestamp::set_timestamp(START_MS);
+	});
+	ext
 }
 
 /// An sr25519 device key, derived like a gateway derives it.

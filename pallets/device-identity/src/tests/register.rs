@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::{
-	attribute_keys as attr, Counters, CredentialCollection, DeviceByKey, DeviceKey, Devices,
-	DevicesByOwner, Event, LifetimeCounters, RegistrationNonce,
+	attribute_keys as attr, Counters, DeviceByKey, DeviceKey, Devices, DevicesByOwner, Event,
+	LifetimeCounters, RegistrationNonce,
 };
 use frame_support::{
 	assert_ok,
@@ -50,7 +50,7 @@ fn registers_ev_and_mints_its_credential() {
 		);
 
 		// The credential: item id = device id, held by the owner, not transferable.
-		let collection = CredentialCollection::<Test>::get().unwrap();
+		let collection = <Test as crate::Config>::CollectionId::get();
 		assert_eq!(Nfts::owner(collection, id), Some(alice()));
 		assert_eq!(Nfts::collection_owner(collection), Some(pallet_account()));
 		assert!(!Nfts::can_transfer(&collection, &id));
@@ -154,8 +154,8 @@ fn genesis_registers_regions_certifiers_and_devices() {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	crate::GenesisConfig::<Test> {
-		regions: vec![(DE_LU, b"Germany/Luxembourg".to_vec(), b"DE-LU".to_vec(), 60)],
-		certifiers: vec![(dave(), b"Elektro Meister GmbH".to_vec())],
+		regions: vec![(DE_LU, "Germany-Luxembourg".into(), "DE-LU".into(), 60)],
+		certifiers: vec![(dave(), "Elektro Meister GmbH".into())],
 		devices: vec![
 			(alice(), DeviceKind::Ev, ev_60kwh(), DE_LU, ev_key.signer()),
 			(bob(), DeviceKind::SolarPv, pv_5kwp(), DE_LU, pv_key.signer()),
@@ -177,31 +177,40 @@ fn genesis_registers_regions_certifiers_and_devices() {
 }
 
 #[test]
+fn genesis_config_reads_chain_spec_json() {
+	// The shape the runtime's genesis presets write (the genesis builder fills the fields a
+	// preset leaves out from the default config).
+	let json = serde_json::json!({
+		"regions": [[1, "Germany-Luxembourg", "DE-LU", 60], [3, "Denmark West", "DK1", 60]],
+		"certifiers": [],
+		"devices": [],
+	});
+	let config: crate::GenesisConfig<Test> = serde_json::from_value(json).unwrap();
+	assert_eq!(config.regions[1], (3, "Denmark West".into(), "DK1".into(), 60));
+	assert!(config.certifiers.is_empty() && config.devices.is_empty());
+
+	// Devices and certifiers survive a round trip through JSON.
+	let config = crate::GenesisConfig::<Test> {
+		regions: vec![(DE_LU, "Germany-Luxembourg".into(), "DE-LU".into(), 60)],
+		certifiers: vec![(dave(), "Elektro Meister GmbH".into())],
+		devices: vec![(alice(), DeviceKind::Ev, ev_60kwh(), DE_LU, sr_key("//Alice/ev").signer())],
+	};
+	let json = serde_json::to_value(&config).unwrap();
+	let back: crate::GenesisConfig<Test> = serde_json::from_value(json).unwrap();
+	assert_eq!(back.devices, config.devices);
+	assert_eq!(back.certifiers, config.certifiers);
+}
+
+#[test]
 fn collection_is_created_lazily_when_genesis_could_not_pay_for_it() {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	// The pallet account is not funded: pallet-nfts cannot reserve the collection deposit.
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(alice(), ENDOWMENT)],
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	crate::GenesisConfig::<Test> {
-		regions: vec![(NL, b"Netherlands".to_vec(), b"NL".to_vec(), 60)],
-		certifiers: vec![],
-		devices: vec![],
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	sp_io::TestExternalities::new(storage).execute_with(|| {
-		System::set_block_number(1);
-		Timestamp::set_timestamp(START_MS);
-		assert_eq!(CredentialCollection::<Test>::get(), None);
+	ext_without_collection().execute_with(|| {
+		let collection = <Test as crate::Config>::CollectionId::get();
+		assert_eq!(Nfts::collection_owner(collection), None);
 
 		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), pallet_account(), 5 * UNITS));
 		let id = register(&alice(), &sr_key("//Alice/pv"), DeviceKind::SolarPv, pv_5kwp(), NL);
 
-		let collection = CredentialCollection::<Test>::get().unwrap();
+		assert_eq!(Nfts::collection_owner(collection), Some(pallet_account()));
 		assert!(events().contains(&Event::CredentialCollectionCreated { collection }));
 		assert_eq!(DeviceIdentity::credential_holder(id), Some(alice()));
 		DeviceIdentity::do_try_state().unwrap();
