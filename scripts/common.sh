@@ -1,6 +1,8 @@
 # Shared settings of the OpenVPP scripts; sourced, not run.
 # One target directory outside the clone, shared by every checkout and by CI.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openvpp/target}"
+# The runtime's Wasm build must find this workspace (and its Cargo.lock) from the outside target dir.
+export WASM_BUILD_WORKSPACE_HINT="${WASM_BUILD_WORKSPACE_HINT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE_BIN="$CARGO_TARGET_DIR/release/openvpp-node"

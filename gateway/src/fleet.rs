@@ -38,15 +38,27 @@ impl SimDevice {
 	pub fn new(kind: DeviceKind, seed: u64) -> Self {
 		let nameplate = match kind {
 			// 5 kWp roof with a 5 kW inverter.
-			DeviceKind::SolarPv => Nameplate { capacity_wh: 0, max_import_w: 50, max_export_w: 5_000 },
+			DeviceKind::SolarPv => {
+				Nameplate { capacity_wh: 0, max_import_w: 50, max_export_w: 5_000 }
+			}
 			// 60 kWh pack, 7.4 kW AC charging, 11 kW bidirectional discharge.
-			DeviceKind::Ev => Nameplate { capacity_wh: 60_000, max_import_w: 7_400, max_export_w: 11_000 },
+			DeviceKind::Ev => {
+				Nameplate { capacity_wh: 60_000, max_import_w: 7_400, max_export_w: 11_000 }
+			}
 			// 13.5 kWh home battery, 5 kW both ways.
-			DeviceKind::Battery => Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 },
+			DeviceKind::Battery => {
+				Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 }
+			}
 			// 63 A single-phase household connection.
-			DeviceKind::SmartMeter => Nameplate { capacity_wh: 0, max_import_w: 14_500, max_export_w: 5_000 },
-			DeviceKind::Wind => Nameplate { capacity_wh: 0, max_import_w: 1_000, max_export_w: 100_000 },
-			DeviceKind::HeatPump => Nameplate { capacity_wh: 0, max_import_w: 3_000, max_export_w: 0 },
+			DeviceKind::SmartMeter => {
+				Nameplate { capacity_wh: 0, max_import_w: 14_500, max_export_w: 5_000 }
+			}
+			DeviceKind::Wind => {
+				Nameplate { capacity_wh: 0, max_import_w: 1_000, max_export_w: 100_000 }
+			}
+			DeviceKind::HeatPump => {
+				Nameplate { capacity_wh: 0, max_import_w: 3_000, max_export_w: 0 }
+			}
 		};
 		let mut rng = StdRng::seed_from_u64(seed);
 		let soc = if kind.is_storage() { rng.gen_range(0.35..0.8) } else { 0.0 };
@@ -59,6 +71,16 @@ impl SimDevice {
 			rng,
 			cloud: 1.0,
 			plugged: true,
+		}
+	}
+
+	/// Continues from the registers (and SoC) the chain last accepted, so a restarted
+	/// simulator never reports a register going backwards.
+	pub fn resume(&mut self, energy_in_wh: u64, energy_out_wh: u64, soc: Option<Permill>) {
+		self.energy_in_wh = energy_in_wh as f64;
+		self.energy_out_wh = energy_out_wh as f64;
+		if let Some(soc) = soc {
+			self.soc = f64::from(soc.deconstruct()) / 1_000_000.0;
 		}
 	}
 
@@ -78,7 +100,7 @@ impl SimDevice {
 				} else {
 					(5.0, 0.0, DeviceState::Idle)
 				}
-			},
+			}
 			DeviceKind::Ev => {
 				if self.rng.gen_bool(0.02) {
 					self.plugged = !self.plugged;
@@ -94,10 +116,14 @@ impl SimDevice {
 				} else {
 					(0.0, 0.0, DeviceState::Idle)
 				}
-			},
+			}
 			DeviceKind::Battery | DeviceKind::HeatPump => {
 				if self.kind == DeviceKind::HeatPump {
-					(f64::from(self.nameplate.max_import_w) * self.rng.gen_range(0.2..0.8), 0.0, DeviceState::Idle)
+					(
+						f64::from(self.nameplate.max_import_w) * self.rng.gen_range(0.2..0.8),
+						0.0,
+						DeviceState::Idle,
+					)
 				} else if (10.0..15.0).contains(&hour_of_day) && self.soc < 0.95 {
 					(f64::from(self.nameplate.max_import_w) * 0.8, 0.0, DeviceState::Charging)
 				} else if (17.0..22.0).contains(&hour_of_day) && self.soc > 0.15 {
@@ -107,11 +133,11 @@ impl SimDevice {
 				} else {
 					(0.0, f64::from(self.nameplate.max_export_w) * 0.3, DeviceState::Discharging)
 				}
-			},
+			}
 			DeviceKind::SmartMeter => {
 				let base = 250.0 + 1_500.0 * ((hour_of_day - 7.0).max(0.0) / 15.0).min(1.0);
 				(base * self.rng.gen_range(0.6..1.4), 0.0, DeviceState::Idle)
-			},
+			}
 		};
 		let mut d_in = import_w * hours;
 		let mut d_out = export_w * hours;

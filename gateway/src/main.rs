@@ -30,7 +30,7 @@ use crate::{
 #[command(name = "openvpp-gateway", version, about)]
 struct Cli {
 	/// Node RPC endpoint (ws:// or http://).
-	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944", env = "OPENVPP_URL")]
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
 	url: String,
 	/// Print machine-readable JSON instead of text.
 	#[arg(long, global = true)]
@@ -193,7 +193,7 @@ fn main() -> ExitCode {
 				max_export_w: *max_export_w,
 			};
 			register(&cli, owner, device_key, *scheme, (*kind).into(), nameplate, *region, metadata)
-		},
+		}
 		Command::Device(DeviceCmd::Show { id }) => show(&cli, *id),
 		Command::Simulate(args) => simulate(&cli, args),
 		Command::Status { owner } => status(&cli, owner),
@@ -207,7 +207,7 @@ fn main() -> ExitCode {
 				eprintln!("error: {e}");
 			}
 			ExitCode::FAILURE
-		},
+		}
 	}
 }
 
@@ -216,11 +216,11 @@ fn keys_generate(cli: &Cli, scheme: Scheme) -> CliResult {
 		Scheme::Sr25519 => {
 			let (pair, seed) = sp_core::sr25519::Pair::generate();
 			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
-		},
+		}
 		Scheme::Ed25519 => {
 			let (pair, seed) = sp_core::ed25519::Pair::generate();
 			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
-		},
+		}
 	};
 	let scheme_name = match scheme {
 		Scheme::Sr25519 => "sr25519",
@@ -323,7 +323,10 @@ fn show(cli: &Cli, id: DeviceId) -> CliResult {
 	let state: Option<pallet_telemetry::TelemetryState> =
 		rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
 	if cli.json {
-		println!("{}", json!({ "device": id, "record": format!("{info:?}"), "telemetry": format!("{state:?}") }));
+		println!(
+			"{}",
+			json!({ "device": id, "record": format!("{info:?}"), "telemetry": format!("{state:?}") })
+		);
 	} else {
 		println!("device {id}: {info:#?}");
 		println!("telemetry: {state:#?}");
@@ -377,7 +380,9 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 				(s.last_seq + 1).to_string(),
 				s.last_energy_in_wh.to_string(),
 				s.last_energy_out_wh.to_string(),
-				s.last_soc.map(|p| format!("{:.1}%", p.deconstruct() as f64 / 10_000.0)).unwrap_or_else(|| "-".into()),
+				s.last_soc
+					.map(|p| format!("{:.1}%", p.deconstruct() as f64 / 10_000.0))
+					.unwrap_or_else(|| "-".into()),
 			),
 			None => ("0".into(), "-".into(), "-".into(), "-".into()),
 		};
@@ -405,7 +410,7 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	let mut fleet = Vec::new();
 	for i in 0..args.devices {
 		let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, &format!("{}/{i}", args.key_seed))?;
-		let sim = SimDevice::for_index(i, 42);
+		let mut sim = SimDevice::for_index(i, 42);
 		let existing: Option<DeviceId> = rpc
 			.runtime_call("DeviceIdentityApi_device_by_key", key.signer())
 			.map_err(|e| e.to_string())?;
@@ -424,9 +429,10 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 		};
 		let state: Option<pallet_telemetry::TelemetryState> =
 			rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
-		// (next sequence number, time of the last accepted reading)
-		let cursor = state.map(|s| (s.last_seq + 1, s.last_timestamp_ms)).unwrap_or((0, 0));
-		fleet.push((id, key, sim, cursor));
+		if let Some(s) = &state {
+			sim.resume(s.last_energy_in_wh, s.last_energy_out_wh, s.last_soc);
+		}
+		fleet.push((id, key, sim));
 		progress.inc(1);
 	}
 
@@ -436,15 +442,24 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	for _ in 0..args.rounds {
 		let now = now_ms();
 		let mut bundles = Vec::new();
-		for (id, key, sim, cursor) in fleet.iter_mut() {
-			let (next_seq, last_ms) = *cursor;
-			// Readings end a few seconds before now so they are never ahead of chain time.
-			let span = args.interval_ms * u64::from(args.readings);
-			let start = now.saturating_sub(span + 6_000).max(last_ms + 1);
+		for (id, key, sim) in fleet.iter_mut() {
+			// Continue from what the chain accepted (a rejected bundle is simply re-covered).
+			let state: Option<pallet_telemetry::TelemetryState> =
+				rpc.runtime_call("TelemetryApi_telemetry_state", *id).map_err(|e| e.to_string())?;
+			let (next_seq, last_ms) =
+				state.map(|s| (s.last_seq + 1, s.last_timestamp_ms)).unwrap_or((0, 0));
+			// Readings end a few seconds before now, so they are never ahead of chain time, and
+			// are spread evenly over the time since the device's last reading: the energy of each
+			// interval is what the device would really have moved in it.
+			let end = now.saturating_sub(3_000);
+			let n = u64::from(args.readings);
+			let start =
+				if last_ms == 0 { end.saturating_sub(n * args.interval_ms) } else { last_ms };
+			let step_ms = (end.saturating_sub(start) / n).max(1);
 			let mut readings = Vec::new();
-			for r in 0..u64::from(args.readings) {
-				let at = start + r * args.interval_ms;
-				readings.push(sim.step(at, args.interval_ms));
+			for r in 1..=n {
+				let at = start + r * step_ms;
+				readings.push(sim.step(at, step_ms));
 			}
 			let packed = pack_readings(&readings).ok_or("simulated readings went backwards")?;
 			let signature = key.sign_bundle(ctx.genesis, *id, next_seq, &packed);
@@ -455,8 +470,6 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 				signature,
 			};
 			bundles.push(bundle);
-			let last_at = readings.last().map(|r| r.timestamp_ms).unwrap_or(last_ms);
-			*cursor = (next_seq + u64::from(args.readings), last_at);
 			submitted_readings += u64::from(args.readings);
 		}
 		let call = RuntimeCall::Telemetry(pallet_telemetry::Call::submit {

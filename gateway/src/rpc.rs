@@ -55,7 +55,7 @@ impl Rpc {
 			Err(ureq::Error::Status(code, r)) => {
 				let text = r.into_string().unwrap_or_default();
 				return Err(RpcError::BadResponse(format!("HTTP {code}: {text}")));
-			},
+			}
 			Err(ureq::Error::Transport(_)) => return Err(RpcError::Unreachable(self.url.clone())),
 		};
 		let value: Value =
@@ -68,10 +68,7 @@ impl Rpc {
 				message: if data.is_empty() { message } else { format!("{message} ({data})") },
 			});
 		}
-		value
-			.get("result")
-			.cloned()
-			.ok_or_else(|| RpcError::BadResponse("no result".into()))
+		value.get("result").cloned().ok_or_else(|| RpcError::BadResponse("no result".into()))
 	}
 
 	/// Genesis hash of the chain.
@@ -125,20 +122,16 @@ impl Rpc {
 
 	/// Submits an encoded extrinsic; returns its hash.
 	pub fn submit(&self, extrinsic: &[u8]) -> Result<H256, RpcError> {
-		let v = self.call(
-			"author_submitExtrinsic",
-			json!([format!("0x{}", hex::encode(extrinsic))]),
-		)?;
+		let v =
+			self.call("author_submitExtrinsic", json!([format!("0x{}", hex::encode(extrinsic))]))?;
 		parse_h256(&v)
 	}
 
 	/// Calls runtime API `method` with SCALE-encoded `args` at the best block and decodes the
 	/// answer.
 	pub fn runtime_call<R: Decode>(&self, method: &str, args: impl Encode) -> Result<R, RpcError> {
-		let v = self.call(
-			"state_call",
-			json!([method, format!("0x{}", hex::encode(args.encode()))]),
-		)?;
+		let v =
+			self.call("state_call", json!([method, format!("0x{}", hex::encode(args.encode()))]))?;
 		let bytes = parse_hex(&v)?;
 		R::decode(&mut &bytes[..])
 			.map_err(|e| RpcError::BadResponse(format!("{method} answer does not decode: {e}")))

@@ -63,18 +63,8 @@ pub fn sign(ctx: &ChainContext, signer: &Signer, nonce: u32, call: RuntimeCall) 
 		pallet_transaction_payment::ChargeTransactionPayment::from(0),
 		frame_system::WeightReclaim::new(),
 	);
-	let implicit = (
-		(),
-		(),
-		ctx.spec_version,
-		ctx.tx_version,
-		ctx.genesis,
-		ctx.genesis,
-		(),
-		(),
-		(),
-		(),
-	);
+	let implicit =
+		((), (), ctx.spec_version, ctx.tx_version, ctx.genesis, ctx.genesis, (), (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| MultiSignature::Sr25519(signer.pair.sign(bytes)));
 	let xt = UncheckedExtrinsic::new_signed(

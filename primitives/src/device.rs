@@ -18,7 +18,16 @@ use crate::{RegionId, TimestampMs, WattHours, Watts};
 /// | `SmartMeter` | grid import (consumption) | grid export |
 /// | `HeatPump` | electricity consumed | (unused, must stay 0) |
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceKind {
@@ -88,7 +97,16 @@ pub enum NameplateError {
 
 /// Ratings from the device's nameplate.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Nameplate {
@@ -122,7 +140,7 @@ impl Nameplate {
 				if self.max_import_w > MAX_EV_POWER_W || self.max_export_w > MAX_EV_POWER_W {
 					return Err(NameplateError::PowerImplausible);
 				}
-			},
+			}
 			DeviceKind::Battery => {
 				if self.capacity_wh > MAX_BATTERY_CAPACITY_WH {
 					return Err(NameplateError::CapacityTooLarge);
@@ -130,17 +148,17 @@ impl Nameplate {
 				if self.max_import_w == 0 || self.max_export_w == 0 {
 					return Err(NameplateError::PowerMissing);
 				}
-			},
+			}
 			DeviceKind::SolarPv | DeviceKind::Wind => {
 				if self.max_export_w == 0 {
 					return Err(NameplateError::PowerMissing);
 				}
-			},
+			}
 			DeviceKind::SmartMeter => {
 				if self.max_import_w == 0 {
 					return Err(NameplateError::PowerMissing);
 				}
-			},
+			}
 			DeviceKind::HeatPump => {
 				if self.max_import_w == 0 {
 					return Err(NameplateError::PowerMissing);
@@ -148,7 +166,7 @@ impl Nameplate {
 				if self.max_export_w != 0 {
 					return Err(NameplateError::PowerImplausible);
 				}
-			},
+			}
 		}
 		Ok(())
 	}
@@ -156,7 +174,16 @@ impl Nameplate {
 
 /// Lifecycle status of a device.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceStatus {

@@ -10,7 +10,16 @@ use crate::{DeviceId, TimestampMs, WattHours};
 
 /// Operating state a device reports with each reading.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DeviceState {
@@ -51,7 +60,16 @@ pub struct Reading {
 /// 15-minute delta takes 7 to 11 bytes instead of 30. Registers and time cannot go backwards
 /// inside a bundle by construction; the first reading is checked against the chain's state.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct PackedReading {
 	/// Timestamp (first reading) or ms since the previous reading.
@@ -137,7 +155,10 @@ pub fn unpack_readings(packed: &[PackedReading]) -> Result<Vec<Reading>, UnpackE
 				state: p.state,
 			},
 			Some(prev) => Reading {
-				timestamp_ms: prev.timestamp_ms.checked_add(p.time_ms).ok_or(UnpackError::Overflow)?,
+				timestamp_ms: prev
+					.timestamp_ms
+					.checked_add(p.time_ms)
+					.ok_or(UnpackError::Overflow)?,
 				energy_in_wh: prev
 					.energy_in_wh
 					.checked_add(p.energy_in_wh)

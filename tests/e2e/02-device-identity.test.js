@@ -11,6 +11,8 @@ import { possessionMessage } from '../lib/openvpp.js';
 let api;
 const { bob, charlie } = devKeyring();
 const deviceKeys = new Keyring({ type: 'sr25519' });
+// Device keys are unique per run, so the tests also pass on a chain that ran them before.
+const RUN = Date.now();
 
 before(async () => { api = await connect(); });
 after(async () => { await api?.disconnect(); });
@@ -32,7 +34,7 @@ async function registerEv(owner, deviceUri) {
 }
 
 test('registering an EV with a client-built proof mints its NFT credential', async () => {
-  const { result } = await registerEv(bob, '//e2e/identity/ev-1');
+  const { result } = await registerEv(bob, `//e2e/identity/ev-1/${RUN}`);
   const ev = findEvent(api, result.events, 'deviceIdentity', 'DeviceRegistered');
   assert.ok(ev, 'no DeviceRegistered event');
   const id = ev.event.data[0].toNumber();
@@ -44,7 +46,7 @@ test('registering an EV with a client-built proof mints its NFT credential', asy
   assert.equal(record.region.toNumber(), 1);
   assert.equal(record.status.toString(), 'Active');
 
-  const collection = (await api.query.deviceIdentity.credentialCollection()).unwrap();
+  const collection = api.consts.deviceIdentity.collectionId;
   const item = (await api.query.nfts.item(collection, id)).unwrap();
   assert.equal(item.owner.toString(), bob.address, 'NFT holder differs from owner of record');
 
@@ -60,7 +62,7 @@ test('registering an EV with a client-built proof mints its NFT credential', asy
 });
 
 test('a proof made for another owner is refused and nothing changes', async () => {
-  const device = deviceKeys.addFromUri('//e2e/identity/ev-2');
+  const device = deviceKeys.addFromUri(`//e2e/identity/ev-2/${RUN}`);
   const nonce = (await api.query.deviceIdentity.registrationNonce(charlie.address)).toNumber();
   // Signed for Bob, submitted by Charlie.
   const proof = device.sign(possessionMessage(api.genesisHash, bob.publicKey, nonce));
@@ -76,7 +78,7 @@ test('a proof made for another owner is refused and nothing changes', async () =
 });
 
 test('an implausible nameplate is refused with its own error', async () => {
-  const device = deviceKeys.addFromUri('//e2e/identity/pack-10mwh');
+  const device = deviceKeys.addFromUri(`//e2e/identity/pack-10mwh/${RUN}`);
   const nonce = (await api.query.deviceIdentity.registrationNonce(charlie.address)).toNumber();
   const proof = device.sign(possessionMessage(api.genesisHash, charlie.publicKey, nonce));
   await assert.rejects(

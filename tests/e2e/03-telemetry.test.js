@@ -11,12 +11,14 @@ import { possessionMessage, signBundle } from '../lib/openvpp.js';
 let api;
 const { dave } = devKeyring();
 const deviceKeys = new Keyring({ type: 'sr25519' });
+// Device keys are unique per run, so the tests also pass on a chain that ran them before.
+const RUN = Date.now();
 
 before(async () => { api = await connect(); });
 after(async () => { await api?.disconnect(); });
 
 test('signed bundles from a 5 kWp roof are verified and counted; a tampered one is rejected', async () => {
-  const roof = deviceKeys.addFromUri('//e2e/telemetry/roof-1');
+  const roof = deviceKeys.addFromUri(`//e2e/telemetry/roof-1/${RUN}`);
   const nonce = (await api.query.deviceIdentity.registrationNonce(dave.address)).toNumber();
   const proof = roof.sign(possessionMessage(api.genesisHash, dave.publicKey, nonce));
   const reg = await sendAndWait(api, api.tx.deviceIdentity.registerDevice(

@@ -5,6 +5,9 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 export const WS = process.env.OPENVPP_WS ?? 'ws://127.0.0.1:9944';
 
+// sr25519 needs the WASM crypto before any key is made, including at module load.
+await cryptoWaitReady();
+
 export async function connect() {
   await cryptoWaitReady();
   const provider = new WsProvider(WS, 1000, {}, 60_000);

@@ -118,7 +118,10 @@ parameter_types! {
 
 impl pallet_treasury::Config for Runtime {
 	type Currency = Balances;
-	type RejectOrigin = EitherOf<EnsureRoot<AccountId>, pallet_custom_origins::Treasurer<TreasurerMaxSpend>>;
+	type RejectOrigin = EitherOf<
+		EnsureRootWithSuccess<AccountId, RootMaxSpend>,
+		pallet_custom_origins::Treasurer<TreasurerMaxSpend>,
+	>;
 	type RuntimeEvent = RuntimeEvent;
 	type SpendPeriod = SpendPeriod;
 	type Burn = NoBurn;

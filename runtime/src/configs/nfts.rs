@@ -1,13 +1,13 @@
 //! pallet-nfts, which holds each device's identity credential.
 //!
 //! Only the device-identity pallet creates the credential collection (through the
-//! non-fungibles traits); nobody can create collections through extrinsics except Root.
+//! non-fungibles traits); nobody can create collections through extrinsics.
 
 use frame_support::{
 	parameter_types,
 	traits::{AsEnsureOriginWithArg, ConstU32},
 };
-use frame_system::EnsureRoot;
+use frame_system::{EnsureNever, EnsureRoot};
 use pallet_nfts::PalletFeatures;
 use sp_runtime::traits::Verify;
 
@@ -25,7 +25,7 @@ impl pallet_nfts::Config for Runtime {
 	type CollectionId = u32;
 	type ItemId = openvpp_primitives::DeviceId;
 	type Currency = Balances;
-	type CreateOrigin = AsEnsureOriginWithArg<EnsureRoot<AccountId>>;
+	type CreateOrigin = AsEnsureOriginWithArg<EnsureNever<AccountId>>;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type Locker = ();
 	type CollectionDeposit = NftsZeroDeposit;

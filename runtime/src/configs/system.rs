@@ -15,6 +15,8 @@ use crate::{
 
 /// Share of a block normal transactions may fill; the rest is for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// 5 MiB blocks: telemetry bundles are compact, but many arrive per block.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
 parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
@@ -28,9 +30,13 @@ parameter_types! {
 			),
 			NORMAL_DISPATCH_RATIO,
 		);
-	/// 5 MiB blocks: telemetry bundles are compact, but many arrive per block.
 	pub RuntimeBlockLength: frame_system::limits::BlockLength =
-		frame_system::limits::BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+		frame_system::limits::BlockLength::builder()
+			.max_length(MAX_BLOCK_LENGTH)
+			.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH
+			})
+			.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 

@@ -3,7 +3,7 @@
 /// A pallet that only declares the origins (and the governance pace of the chain).
 #[frame_support::pallet]
 pub mod pallet_custom_origins {
-	use frame_support::pallet_prelude::*;
+	use frame_support::{pallet_prelude::*, traits::TypedGet};
 
 	/// Configuration (nothing to configure).
 	#[pallet::config]
@@ -69,9 +69,10 @@ pub mod pallet_custom_origins {
 			{
 				type Success = ();
 				fn try_origin(o: O) -> Result<Self::Success, O> {
-					match o.caller().try_into() {
-						Ok(Origin::$name) => Ok(()),
-						_ => Err(o),
+					if matches!(o.caller().try_into(), Ok(Origin::$name)) {
+						Ok(())
+					} else {
+						Err(o)
 					}
 				}
 				#[cfg(feature = "runtime-benchmarks")]
@@ -86,17 +87,18 @@ pub mod pallet_custom_origins {
 
 	/// Succeeds for the `Treasurer` origin with the most it may spend at once.
 	pub struct Treasurer<MaxSpend>(core::marker::PhantomData<MaxSpend>);
-	impl<O, MaxSpend, Balance> EnsureOrigin<O> for Treasurer<MaxSpend>
+	impl<O, MaxSpend> EnsureOrigin<O> for Treasurer<MaxSpend>
 	where
 		O: OriginTrait + From<Origin>,
 		for<'a> &'a O::PalletsOrigin: TryInto<&'a Origin>,
-		MaxSpend: Get<Balance>,
+		MaxSpend: TypedGet,
 	{
-		type Success = Balance;
+		type Success = MaxSpend::Type;
 		fn try_origin(o: O) -> Result<Self::Success, O> {
-			match o.caller().try_into() {
-				Ok(Origin::Treasurer) => Ok(MaxSpend::get()),
-				_ => Err(o),
+			if matches!(o.caller().try_into(), Ok(Origin::Treasurer)) {
+				Ok(MaxSpend::get())
+			} else {
+				Err(o)
 			}
 		}
 		#[cfg(feature = "runtime-benchmarks")]

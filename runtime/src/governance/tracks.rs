@@ -12,7 +12,7 @@
 
 use alloc::borrow::Cow;
 use pallet_referenda::{Curve, Track, TrackInfo};
-use sp_runtime::{str_array as s, Perbill};
+use sp_runtime::str_array as s;
 
 use super::pallet_custom_origins::{FastGovernance, Origin as CustomOrigin};
 use crate::{currency::UNITS, Balance, BlockNumber, Runtime, DAYS, HOURS, MINUTES};

@@ -33,7 +33,7 @@ fn merge(base: &mut serde_json::Value, patch: &mut serde_json::Value) {
 			for (k, v) in p.iter_mut() {
 				merge(b.entry(k.clone()).or_insert(serde_json::Value::Null), v);
 			}
-		},
+		}
 		(b, p) => *b = p.take(),
 	}
 }
