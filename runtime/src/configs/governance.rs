@@ -17,8 +17,8 @@ use crate::{
 	currency::{MILLI_UNITS, UNITS},
 	governance::{pallet_custom_origins, tracks::TracksInfo},
 	AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury,
-	DAYS, HOURS,
+	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, DAYS,
+	HOURS,
 };
 
 impl pallet_custom_origins::Config for Runtime {}
@@ -71,7 +71,8 @@ impl pallet_conviction_voting::Config for Runtime {
 	type WeightInfo = pallet_conviction_voting::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
 	type Polls = Referenda;
-	type MaxTurnout = frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
+	type MaxTurnout =
+		frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
 	type MaxVotes = ConstU32<512>;
 	type VoteLockingPeriod = VoteLockingPeriod;
 	type BlockNumberProvider = System;
