@@ -368,6 +368,9 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 		println!("{}", serde_json::Value::Array(v));
 		return Ok(());
 	}
+	let best = rpc.best_number().map_err(|e| e.to_string())?;
+	let finalized = rpc.finalized_number().map_err(|e| e.to_string())?;
+	println!("chain at #{best} (finalized #{finalized}); devices of {}", account.to_ss58check());
 	println!(
 		"{:>6}  {:<11} {:<10} {:>8} {:>12} {:>12} {:>6}",
 		"device", "kind", "status", "readings", "in (Wh)", "out (Wh)", "SoC"

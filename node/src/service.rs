@@ -223,11 +223,12 @@ pub fn new_full<
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain_db = backend.offchain_storage();
-		Box::new(move |_| {
+		Box::new(move |executor| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
 				offchain_db: offchain_db.clone(),
+				executor,
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
