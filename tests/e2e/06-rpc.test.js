@@ -4,18 +4,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { connect, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
+import { connectWithProvider, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
 import { possessionMessage, signBundle } from '../lib/openvpp.js';
 
 let api;
+let provider;
 let device;
 let meter;
 const { eve } = { eve: devKeyring().keyring.addFromUri('//Eve') };
 const RUN = Date.now();
-const rpc = (method, params) => api.provider.send(method, params);
+const rpc = (method, params) => provider.send(method, params);
 
 before(async () => {
-  api = await connect();
+  ({ api, provider } = await connectWithProvider());
   meter = new Keyring({ type: 'sr25519' }).addFromUri(`//e2e/rpc/meter/${RUN}`);
   const nonce = (await api.query.deviceIdentity.registrationNonce(eve.address)).toNumber();
   const proof = meter.sign(possessionMessage(api.genesisHash, eve.publicKey, nonce));
@@ -76,7 +77,7 @@ test('history pages through the offchain index and the subscription streams new 
   const received = [];
   const done = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${received.length} readings streamed`)), 60_000);
-    api.provider.subscribe('openvpp_reading', 'openvpp_subscribeReadings', [device], (err, reading) => {
+    provider.subscribe('openvpp_reading', 'openvpp_subscribeReadings', [device], (err, reading) => {
       if (err) { clearTimeout(timer); reject(err); return; }
       received.push(reading);
       if (received.length === 4) { clearTimeout(timer); resolve(); }

@@ -9,10 +9,14 @@ export const WS = process.env.OPENVPP_WS ?? 'ws://127.0.0.1:9944';
 await cryptoWaitReady();
 
 export async function connect() {
-  await cryptoWaitReady();
+  return (await connectWithProvider()).api;
+}
+
+// The API and its WebSocket provider, for calling custom RPC methods directly.
+export async function connectWithProvider() {
   const provider = new WsProvider(WS, 1000, {}, 60_000);
   const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-  return api;
+  return { api, provider };
 }
 
 export function devKeyring() {
