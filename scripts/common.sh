@@ -5,8 +5,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/openvpp/target}"
 export WASM_BUILD_WORKSPACE_HINT="${WASM_BUILD_WORKSPACE_HINT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE_BIN="$CARGO_TARGET_DIR/release/openvpp-node"
-GATEWAY_BIN="$CARGO_TARGET_DIR/release/openvpp-gateway"
+NODE_BIN="${OPENVPP_NODE_BIN:-$CARGO_TARGET_DIR/release/openvpp-node}"
+GATEWAY_BIN="${OPENVPP_GATEWAY_BIN:-$CARGO_TARGET_DIR/release/openvpp-gateway}"
 
 log() { printf '\033[1;34m[openvpp]\033[0m %s\n' "$*"; }
 

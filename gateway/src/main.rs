@@ -156,7 +156,8 @@ struct SimulateArgs {
 	/// Seed of the device keys: device i uses `<seed>/<i>`.
 	#[arg(long, default_value = "//openvpp/sim")]
 	key_seed: String,
-	/// Rounds of readings to submit (each round: one bundle per device).
+	/// Rounds of readings to submit (each round: one bundle per device); 0 runs until
+	/// interrupted.
 	#[arg(long, default_value_t = 3)]
 	rounds: u32,
 	/// Readings per bundle.
@@ -340,21 +341,26 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 		Ok(a) => a,
 		Err(_) => Signer::from_uri(owner)?.account,
 	};
-	let ids: Vec<DeviceId> = rpc
+	let mut ids: Vec<DeviceId> = rpc
 		.runtime_call("DeviceIdentityApi_devices_of", (&account, Option::<DeviceId>::None, 1000u32))
 		.map_err(|e| e.to_string())?;
+	ids.sort_unstable();
 	let mut rows = Vec::new();
 	for id in ids {
 		let info: Option<pallet_device_identity::DeviceInfo<AccountId>> =
 			rpc.runtime_call("DeviceIdentityApi_device", id).map_err(|e| e.to_string())?;
 		let state: Option<pallet_telemetry::TelemetryState> =
 			rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
-		rows.push((id, info, state));
+		let value: Option<pallet_settlement::DeviceValue<u128>> =
+			rpc.runtime_call("SettlementApi_device_value", id).map_err(|e| e.to_string())?;
+		let pending: u128 =
+			rpc.runtime_call("SettlementApi_pending_rewards", id).map_err(|e| e.to_string())?;
+		rows.push((id, info, state, value, pending));
 	}
 	if cli.json {
 		let v: Vec<_> = rows
 			.iter()
-			.map(|(id, info, state)| {
+			.map(|(id, info, state, value, pending)| {
 				json!({
 					"device": id,
 					"kind": info.as_ref().map(|i| format!("{:?}", i.kind)),
@@ -362,6 +368,8 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 					"readings": state.as_ref().map(|s| s.last_seq + 1),
 					"energyInWh": state.as_ref().map(|s| s.last_energy_in_wh),
 					"energyOutWh": state.as_ref().map(|s| s.last_energy_out_wh),
+					"valuePoints": value.as_ref().map(|v| v.lifetime_points.to_string()),
+					"pendingRewards": pending.to_string(),
 				})
 			})
 			.collect();
@@ -372,10 +380,10 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 	let finalized = rpc.finalized_number().map_err(|e| e.to_string())?;
 	println!("chain at #{best} (finalized #{finalized}); devices of {}", account.to_ss58check());
 	println!(
-		"{:>6}  {:<11} {:<10} {:>8} {:>12} {:>12} {:>6}",
-		"device", "kind", "status", "readings", "in (Wh)", "out (Wh)", "SoC"
+		"{:>6}  {:<11} {:<10} {:>8} {:>12} {:>12} {:>6} {:>14} {:>14}",
+		"device", "kind", "status", "readings", "in (Wh)", "out (Wh)", "SoC", "value points", "pending VPP"
 	);
-	for (id, info, state) in rows {
+	for (id, info, state, value, pending) in rows {
 		let kind = info.as_ref().map(|i| format!("{:?}", i.kind)).unwrap_or_default();
 		let st = info.as_ref().map(|i| format!("{:?}", i.status)).unwrap_or_default();
 		let (seq, ein, eout, soc) = match &state {
@@ -389,7 +397,11 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 			),
 			None => ("0".into(), "-".into(), "-".into(), "-".into()),
 		};
-		println!("{id:>6}  {kind:<11} {st:<10} {seq:>8} {ein:>12} {eout:>12} {soc:>6}");
+		let points = value.map(|v| v.lifetime_points.to_string()).unwrap_or_else(|| "-".into());
+		let vpp = format!("{:.6}", pending as f64 / 1e12);
+		println!(
+			"{id:>6}  {kind:<11} {st:<10} {seq:>8} {ein:>12} {eout:>12} {soc:>6} {points:>14} {vpp:>14}"
+		);
 	}
 	Ok(())
 }
@@ -398,8 +410,11 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	let rpc = Rpc::new(&cli.url);
 	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
 	let owner = Signer::from_uri(&args.owner)?;
+	let forever = args.rounds == 0;
 	let progress = if cli.json {
 		indicatif::ProgressBar::hidden()
+	} else if forever {
+		indicatif::ProgressBar::new_spinner()
 	} else {
 		indicatif::ProgressBar::new(args.devices + u64::from(args.rounds))
 	};
@@ -442,7 +457,12 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	// Submit rounds of signed bundles, one extrinsic per round.
 	progress.set_message("submitting readings");
 	let mut submitted_readings = 0u64;
-	for _ in 0..args.rounds {
+	let mut round = 0u32;
+	while forever || round < args.rounds {
+		round = round.saturating_add(1);
+		if forever {
+			progress.set_message(format!("round {round}: {submitted_readings} readings submitted"));
+		}
 		let now = now_ms();
 		let mut bundles = Vec::new();
 		for (id, key, sim) in fleet.iter_mut() {

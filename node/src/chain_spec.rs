@@ -39,3 +39,14 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_properties(properties())
 		.build())
 }
+
+/// Four-validator staging network (keys in the runtime's `staging` preset), no sudo.
+pub fn staging_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("OpenVPP Staging")
+		.with_id("openvpp_staging")
+		.with_chain_type(ChainType::Live)
+		.with_genesis_config_preset_name(openvpp_runtime::genesis_config_presets::STAGING_PRESET)
+		.with_properties(properties())
+		.build())
+}

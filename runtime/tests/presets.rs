@@ -20,7 +20,10 @@ fn state_of(preset: &str) -> sp_io::TestExternalities {
 fn presets_are_listed() {
 	let names: Vec<String> =
 		preset_names().into_iter().map(|p| String::from_utf8_lossy(p.as_ref()).into()).collect();
-	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert_eq!(
+		names,
+		vec!["development".to_string(), "local_testnet".to_string(), "staging".to_string()]
+	);
 	assert!(get_preset(&PresetId::from("no-such-preset")).is_none());
 }
 
@@ -47,8 +50,18 @@ fn local_testnet_has_four_validators_and_no_sudo() {
 }
 
 #[test]
+fn staging_has_four_validators_no_sudo_and_production_governance() {
+	state_of("staging").execute_with(|| {
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+		assert!(!openvpp_runtime::governance::pallet_custom_origins::FastGovernance::<Runtime>::get());
+	});
+}
+
+#[test]
 fn presets_register_the_grid_regions() {
-	for preset in ["development", "local_testnet"] {
+	for preset in ["development", "local_testnet", "staging"] {
 		state_of(preset).execute_with(|| {
 			for (id, _, _, _) in GENESIS_REGIONS {
 				assert!(
