@@ -4,6 +4,7 @@
 // A command-line tool, not runtime code: float maths and plain arithmetic are fine here.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
+mod bench;
 mod fleet;
 mod rpc;
 mod tx;
@@ -49,6 +50,28 @@ enum Command {
 	Device(DeviceCmd),
 	/// Registers a simulated fleet (if needed) and submits its signed readings.
 	Simulate(SimulateArgs),
+	/// Load benchmark: finalized readings per second with batched bundles, against one
+	/// extrinsic per reading, in the same run (use a dev node you can fill).
+	Bench {
+		/// Devices (bundles per extrinsic).
+		#[arg(long, default_value_t = 64)]
+		devices: u32,
+		/// Readings per bundle.
+		#[arg(long, default_value_t = 96)]
+		readings: u32,
+		/// Seconds of each phase.
+		#[arg(long, default_value_t = 60)]
+		seconds: u64,
+		/// Owner and gateway account.
+		#[arg(long, default_value = "//Alice")]
+		owner: String,
+		/// Key seed of the benchmark meters.
+		#[arg(long, default_value = "//openvpp/bench")]
+		key_seed: String,
+		/// Batched extrinsics kept in the pool ahead of the chain.
+		#[arg(long, default_value_t = 24)]
+		in_flight: u32,
+	},
 	/// Shows a table of devices of an owner with their telemetry state.
 	Status {
 		/// Owner secret URI or SS58 address.
@@ -198,6 +221,18 @@ fn main() -> ExitCode {
 		Command::Device(DeviceCmd::Show { id }) => show(&cli, *id),
 		Command::Simulate(args) => simulate(&cli, args),
 		Command::Status { owner } => status(&cli, owner),
+		Command::Bench { devices, readings, seconds, owner, key_seed, in_flight } => bench::run(
+			&Rpc::new(&cli.url),
+			&bench::BenchArgs {
+				devices: *devices,
+				readings: *readings,
+				seconds: *seconds,
+				owner: owner.clone(),
+				key_seed: key_seed.clone(),
+				in_flight: *in_flight,
+			},
+			cli.json,
+		),
 	};
 	match result {
 		Ok(()) => ExitCode::SUCCESS,
@@ -523,7 +558,8 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	Ok(())
 }
 
-fn now_ms() -> u64 {
+/// Wall-clock time, ms since the Unix epoch.
+pub fn now_ms() -> u64 {
 	std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)

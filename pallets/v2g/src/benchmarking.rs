@@ -92,7 +92,7 @@ fn plugged_ev<T: Config>(index: u32) -> (T::AccountId, DeviceId, Watts) {
 	(owner, device, power)
 }
 
-fn open_event<T: Config>(operator: &T::AccountId) -> EventId {
+fn new_event<T: Config>(operator: &T::AccountId) -> EventId {
 	let id = NextEventId::<T>::get();
 	let opened = Pallet::<T>::do_open_event(
 		operator.clone(),
@@ -112,7 +112,7 @@ fn open_event<T: Config>(operator: &T::AccountId) -> EventId {
 fn enrolled<T: Config>() -> (T::AccountId, T::AccountId, EventId, DeviceId, Watts) {
 	T::BenchmarkHelper::set_time_ms(NOON_MS);
 	let operator = operator::<T>();
-	let event = open_event::<T>(&operator);
+	let event = new_event::<T>(&operator);
 	let (owner, device, power) = plugged_ev::<T>(1);
 	let enrolled =
 		Pallet::<T>::do_enroll(owner.clone(), event, device, power, Permill::zero(), None);
@@ -190,11 +190,11 @@ mod benchmarks {
 		let operator = operator::<T>();
 		let (owner, device, power) = plugged_ev::<T>(1);
 		// The EV's last enrollment is in a cancelled event: a stale entry to replace.
-		let old = open_event::<T>(&operator);
+		let old = new_event::<T>(&operator);
 		assert!(Pallet::<T>::do_enroll(owner.clone(), old, device, power, Permill::zero(), None)
 			.is_ok());
 		assert!(Pallet::<T>::do_cancel_event(operator.clone(), old).is_ok());
-		let event = open_event::<T>(&operator);
+		let event = new_event::<T>(&operator);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), event, device, power, Permill::zero(), None);
 		assert_eq!(ActiveEnrollment::<T>::get(device), Some(event));

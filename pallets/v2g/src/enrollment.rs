@@ -14,9 +14,10 @@
 //!   11 kW); absorbing, between the last SoC and a full battery;
 //! - an EV's departure: after the window start; before the window end it cuts the EV's window.
 
-use frame_support::ensure;
+use frame_support::{ensure, traits::Get};
 use openvpp_primitives::{
-	DeviceId, DeviceKind, DeviceRegistry, DeviceStatus, DeviceView, TimestampMs, Watts,
+	DeviceId, DeviceKind, DeviceRegistry, DeviceStatus, DeviceView, ReliabilityFeed, TimestampMs,
+	Watts,
 };
 use sp_runtime::{
 	traits::{CheckedAdd, CheckedSub},
@@ -32,9 +33,9 @@ impl<T: Config> Pallet<T> {
 	pub fn has_live_enrollment(device: DeviceId, now: TimestampMs) -> bool {
 		let Some(id) = ActiveEnrollment::<T>::get(device) else { return false };
 		let Some(event) = Events::<T>::get(id) else { return false };
-		event.status == EventStatus::Open &&
-			now < event.window_end_ms.saturating_add(T::ClaimPeriodMs::get()) &&
-			Enrollments::<T>::get(id, device)
+		event.status == EventStatus::Open
+			&& now < event.window_end_ms.saturating_add(T::ClaimPeriodMs::get())
+			&& Enrollments::<T>::get(id, device)
 				.is_some_and(|e| e.status == EnrollmentStatus::Enrolled)
 	}
 
@@ -163,8 +164,10 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::NotEnrolled)?;
 		let now = Self::now_ms();
 		ensure!(now < enrollment.window_end_ms, Error::<T>::WindowOver);
-		event.reserved =
-			event.reserved.checked_sub(&enrollment.max_payout).ok_or(Error::<T>::EscrowInconsistent)?;
+		event.reserved = event
+			.reserved
+			.checked_sub(&enrollment.max_payout)
+			.ok_or(Error::<T>::EscrowInconsistent)?;
 		let late = now >= event.window_start_ms;
 
 		if late {
@@ -177,9 +180,8 @@ impl<T: Config> Pallet<T> {
 			});
 		} else {
 			event.participants = event.participants.saturating_sub(1);
-			event.committed_power_w = event
-				.committed_power_w
-				.saturating_sub(u64::from(enrollment.committed_power_w));
+			event.committed_power_w =
+				event.committed_power_w.saturating_sub(u64::from(enrollment.committed_power_w));
 			Enrollments::<T>::remove(id, device);
 			Profiles::<T>::mutate(device, |profile| {
 				if let Some(profile) = profile {

@@ -133,8 +133,7 @@ impl<T: Config> Pallet<T> {
 		let escrow = Escrow::<T>::get(&event.operator)
 			.checked_sub(&amount)
 			.ok_or(Error::<T>::EscrowInconsistent)?;
-		let refunded =
-			event.refunded.checked_add(&amount).ok_or(Error::<T>::EscrowInconsistent)?;
+		let refunded = event.refunded.checked_add(&amount).ok_or(Error::<T>::EscrowInconsistent)?;
 		if !amount.is_zero() {
 			T::Currency::release(
 				&HoldReason::EventBudget.into(),

@@ -22,7 +22,7 @@
 
 use frame_support::traits::Get;
 use openvpp_primitives::{AcceptedReadings, DeviceKind, OnReadingsAccepted, Watts};
-use sp_runtime::{Permill, Saturating};
+use sp_runtime::Permill;
 
 use crate::{
 	pallet::*,
@@ -45,7 +45,7 @@ fn watts(power_w: u64) -> Watts {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Takes in one accepted bundle. O(1): at most four reads and three writes.
+	/// Takes in one accepted bundle. O(1): at most four reads and two writes.
 	pub fn note_accepted(accepted: &AcceptedReadings) {
 		if !matches!(accepted.kind, DeviceKind::Ev | DeviceKind::Battery | DeviceKind::HeatPump) {
 			return;
@@ -73,9 +73,9 @@ impl<T: Config> Pallet<T> {
 	fn measure(accepted: &AcceptedReadings, duration_ms: u64, profile: &DeviceProfile) -> bool {
 		let Some(id) = ActiveEnrollment::<T>::get(accepted.device) else { return false };
 		let Some(event) = Events::<T>::get(id) else { return false };
-		if event.status != EventStatus::Open ||
-			accepted.from_ms >= event.window_end_ms ||
-			accepted.to_ms <= event.window_start_ms
+		if event.status != EventStatus::Open
+			|| accepted.from_ms >= event.window_end_ms
+			|| accepted.to_ms <= event.window_start_ms
 		{
 			return false;
 		}
@@ -93,10 +93,10 @@ impl<T: Config> Pallet<T> {
 		let (energy_wh_in_direction, other_way_wh, baseline_w) = match event.direction {
 			Direction::Discharge => {
 				(accepted.energy_out_wh, accepted.energy_in_wh, profile.baseline_out_w)
-			},
+			}
 			Direction::Absorb | Direction::Curtail => {
 				(accepted.energy_in_wh, accepted.energy_out_wh, profile.baseline_in_w)
-			},
+			}
 		};
 		let measured_wh = pro_rata(energy_wh_in_direction, overlap_ms, duration_ms);
 		let baseline_wh = energy_wh(u64::from(baseline_w), overlap_ms);
@@ -113,13 +113,12 @@ impl<T: Config> Pallet<T> {
 				Direction::Curtail => u64::from(baseline_w).saturating_sub(average_w),
 				Direction::Discharge | Direction::Absorb if other_way_wh == 0 => {
 					average_w.max(u64::from(accepted.peak_power_w))
-				},
+				}
 				Direction::Discharge | Direction::Absorb => average_w,
 			};
 			let threshold_w = RESPONSE_THRESHOLD.mul_ceil(u64::from(enrollment.committed_power_w));
 			if power_w >= threshold_w {
-				enrollment.response_ms =
-					Some(accepted.to_ms.saturating_sub(event.window_start_ms));
+				enrollment.response_ms = Some(accepted.to_ms.saturating_sub(event.window_start_ms));
 			}
 		}
 		Enrollments::<T>::insert(id, accepted.device, enrollment);

@@ -121,16 +121,18 @@ thread_local! {
 /// 13.5 kWh home battery at 5 kW, a 3 kW heat pump, a 5 kWp roof.
 pub fn nameplate(kind: DeviceKind) -> Nameplate {
 	match kind {
-		DeviceKind::Ev => Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 11_000 },
+		DeviceKind::Ev => {
+			Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 11_000 }
+		}
 		DeviceKind::Battery => {
 			Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 }
-		},
+		}
 		DeviceKind::HeatPump => Nameplate { capacity_wh: 0, max_import_w: 3_000, max_export_w: 0 },
 		DeviceKind::SolarPv => Nameplate { capacity_wh: 0, max_import_w: 0, max_export_w: 5_000 },
 		DeviceKind::Wind => Nameplate { capacity_wh: 0, max_import_w: 0, max_export_w: 3_000_000 },
 		DeviceKind::SmartMeter => {
 			Nameplate { capacity_wh: 0, max_import_w: 17_000, max_export_w: 17_000 }
-		},
+		}
 	}
 }
 
@@ -259,7 +261,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(START_MS);
-		crate::Operators::<Test>::insert(REGION, frame_support::BoundedVec::truncate_from(vec![GRID_OP]));
+		crate::Operators::<Test>::insert(
+			REGION,
+			frame_support::BoundedVec::truncate_from(vec![GRID_OP]),
+		);
 		crate::Operators::<Test>::insert(
 			OTHER_REGION,
 			frame_support::BoundedVec::truncate_from(vec![OTHER_OP]),

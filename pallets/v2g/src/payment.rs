@@ -40,7 +40,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut event = Events::<T>::get(id).ok_or(Error::<T>::UnknownEvent)?;
 		match event.status {
-			EventStatus::Open => {},
+			EventStatus::Open => {}
 			EventStatus::Cancelled => return Err(Error::<T>::EventNotOpen.into()),
 			EventStatus::Closed => return Err(Error::<T>::ClaimPeriodOver.into()),
 		}
@@ -58,8 +58,7 @@ impl<T: Config> Pallet<T> {
 
 		let delivered_wh = enrollment.delivered_wh.min(enrollment.committed_wh);
 		let share = Permill::from_rational(delivered_wh, enrollment.committed_wh);
-		let amount =
-			Self::value_of(delivered_wh, event.price_per_kwh).min(enrollment.max_payout);
+		let amount = Self::value_of(delivered_wh, event.price_per_kwh).min(enrollment.max_payout);
 		event.reserved = event
 			.reserved
 			.checked_sub(&enrollment.max_payout)

@@ -4,11 +4,16 @@ use alloc::vec::Vec;
 use openvpp_primitives::{DeviceId, DeviceKind, DeviceRegistry, DeviceState, RegionId};
 
 use crate::{
-	pallet::*, BalanceOf, DeviceProfile, Enrollment, EventId, EventOf, EvProfile,
+	pallet::*, BalanceOf, DeviceProfile, Enrollment, EvProfile, EventId, EventOf,
 	ParticipationHistory, StorageProfile, MAX_EVENTS_PER_QUERY,
 };
 
 impl<T: Config> Pallet<T> {
+	/// Grid operators of a region.
+	pub fn operators_of(region: RegionId) -> Vec<T::AccountId> {
+		Operators::<T>::get(region).into_inner()
+	}
+
 	/// An event.
 	pub fn event(id: EventId) -> Option<EventOf<T>> {
 		Events::<T>::get(id)

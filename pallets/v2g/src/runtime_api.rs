@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use openvpp_primitives::{DeviceId, RegionId};
 
-use crate::{DrEvent, Enrollment, EventId, EvProfile, StorageProfile};
+use crate::{DrEvent, Enrollment, EvProfile, EventId, StorageProfile};
 
 sp_api::decl_runtime_apis! {
 	/// Demand-response events, enrollments and device profiles.

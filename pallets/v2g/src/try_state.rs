@@ -34,8 +34,8 @@ impl<T: Config> Pallet<T> {
 		for (id, event) in Events::<T>::iter() {
 			ensure!(id < next_id, "an event id was not allocated");
 			ensure!(
-				event.paid.saturating_add(event.refunded).saturating_add(event.remaining) ==
-					event.budget,
+				event.paid.saturating_add(event.refunded).saturating_add(event.remaining)
+					== event.budget,
 				"budget differs from paid + refunded + remaining"
 			);
 			ensure!(event.reserved <= event.remaining, "the escrow does not cover commitments");
@@ -71,13 +71,10 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		for (operator, remaining) in escrow {
+			ensure!(Escrow::<T>::get(&operator) == remaining, "an operator's escrow is not booked");
 			ensure!(
-				Escrow::<T>::get(&operator) == remaining,
-				"an operator's escrow is not booked"
-			);
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::EventBudget.into(), &operator) ==
-					remaining,
+				T::Currency::balance_on_hold(&HoldReason::EventBudget.into(), &operator)
+					== remaining,
 				"funds held differ from the operator's escrow"
 			);
 		}

@@ -172,9 +172,7 @@ pub struct Enrollment<Balance> {
 }
 
 /// What v2g keeps per EV, battery or heat pump, updated by every accepted bundle in O(1).
-#[derive(
-	Clone, Copy, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct DeviceProfile {
 	/// State of charge at the last reading that carried one.
 	pub last_soc: Option<Permill>,

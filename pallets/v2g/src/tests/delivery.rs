@@ -17,7 +17,15 @@ fn the_baseline_is_a_time_weighted_average_outside_events() {
 		feed(heat_pump, at(0) + QUARTER, at(0) + 2 * QUARTER, 0, 0, None, DeviceState::Idle);
 		assert_eq!(Profiles::<Test>::get(heat_pump).unwrap().baseline_in_w, 1_875);
 		// A whole day at 1 kW replaces it.
-		feed(heat_pump, at(0) + 2 * QUARTER, at(24) + 2 * QUARTER, 24_000, 0, None, DeviceState::Idle);
+		feed(
+			heat_pump,
+			at(0) + 2 * QUARTER,
+			at(24) + 2 * QUARTER,
+			24_000,
+			0,
+			None,
+			DeviceState::Idle,
+		);
 		assert_eq!(Profiles::<Test>::get(heat_pump).unwrap().baseline_in_w, 1_000);
 		// Kinds that cannot take part keep no profile.
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, REGION);
@@ -57,7 +65,7 @@ fn absorption_counts_import_above_the_baseline() {
 		advance_to(at(12));
 		let event = open(Direction::Absorb, 4);
 		assert_ok!(enroll(CHARLIE, event, home, 4_000, 0, None));
-		feed_quarters(home, t, &vec![(1_250, 0, Some(50), DeviceState::Charging); 6]);
+		feed_quarters(home, t, &[(1_250, 0, Some(50), DeviceState::Charging); 6]);
 		let enrollment = Enrollments::<Test>::get(event, home).unwrap();
 		assert_eq!(enrollment.delivered_wh, 7_500);
 		assert_eq!(enrollment.response_ms, Some(QUARTER));
@@ -73,7 +81,15 @@ fn a_bundle_straddling_the_window_is_pro_rated() {
 		let event = open(Direction::Discharge, 4);
 		assert_ok!(enroll(ALICE, event, car, 11_000, 20, None));
 		// One bundle 17:45–18:30 with 8.25 kWh out: two thirds of it fall in the window.
-		feed(car, at(18) - QUARTER, at(18) + 2 * QUARTER, 0, 8_250, Some(80), DeviceState::Discharging);
+		feed(
+			car,
+			at(18) - QUARTER,
+			at(18) + 2 * QUARTER,
+			0,
+			8_250,
+			Some(80),
+			DeviceState::Discharging,
+		);
 		let enrollment = Enrollments::<Test>::get(event, car).unwrap();
 		assert_eq!(enrollment.delivered_wh, 5_500);
 		// Its average, 11 kW, meets the commitment: response by 18:30.

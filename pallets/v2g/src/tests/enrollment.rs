@@ -108,7 +108,10 @@ fn over_nameplate_is_refused() {
 		advance_to(at(12));
 		let discharge = open(Direction::Discharge, 4);
 		// 12 kW from an 11 kW charger.
-		assert_noop!(enroll(ALICE, discharge, car, 12_000, 20, None), Error::<Test>::ExceedsNameplate);
+		assert_noop!(
+			enroll(ALICE, discharge, car, 12_000, 20, None),
+			Error::<Test>::ExceedsNameplate
+		);
 		// An EV without V2G cannot discharge at all.
 		assert_noop!(
 			enroll(CHARLIE, discharge, no_v2g, 1_000, 20, None),

@@ -11,6 +11,7 @@ fn the_admin_registers_and_removes_operators() {
 		assert_ok!(V2g::add_operator(RuntimeOrigin::root(), REGION, ALICE));
 		assert_eq!(Operators::<Test>::get(REGION).to_vec(), vec![GRID_OP, ALICE]);
 		assert!(V2g::is_operator(REGION, &ALICE));
+		assert_eq!(V2g::operators_of(REGION), vec![GRID_OP, ALICE]);
 		assert!(!V2g::is_operator(OTHER_REGION, &ALICE));
 		assert!(v2g_events().contains(&Event::OperatorAdded { region: REGION, operator: ALICE }));
 		assert_ok!(V2g::remove_operator(RuntimeOrigin::root(), REGION, GRID_OP));

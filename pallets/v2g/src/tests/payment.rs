@@ -24,10 +24,10 @@ fn full_event_lifecycle_with_a_realistic_fleet() {
 		// home battery at 5 kW, reporting every 15 minutes.
 		let ev1 = ev(ALICE, 80);
 		let ev2 = ev(BOB, 70);
-		let battery = battery(CHARLIE, 95);
 		let ev3 = ev(DAVE, 90);
-		// The battery exports 400 W in the afternoon (100 Wh a quarter): that is its baseline.
-		feed(battery, at(12) - 2 * QUARTER, at(12) - QUARTER, 0, 100, Some(96), DeviceState::Idle);
+		// The battery exports 400 W through the day (100 Wh a quarter): that is its baseline.
+		let battery = MockRegistry::add(CHARLIE, DeviceKind::Battery, REGION);
+		feed(battery, at(12) - QUARTER, at(12), 0, 100, Some(95), DeviceState::Discharging);
 
 		// The operator asks region 1 for 30 kW of discharge 18:00–20:00 at 0.30 VPP/kWh.
 		advance_to(at(12));
@@ -132,10 +132,7 @@ fn full_event_lifecycle_with_a_realistic_fleet() {
 			committed_wh: 10_500,
 			amount: pay2,
 		}));
-		assert_eq!(
-			events.iter().filter(|e| matches!(e, Event::UnderDelivered { .. })).count(),
-			2
-		);
+		assert_eq!(events.iter().filter(|e| matches!(e, Event::UnderDelivered { .. })).count(), 2);
 
 		// The operator reclaims the rest after the 7-day claim period.
 		assert_noop!(
@@ -340,7 +337,10 @@ fn withdraw_errors_leave_state_unchanged() {
 		advance_to(at(12));
 		let event = open(Direction::Discharge, 4);
 		assert_ok!(enroll(DAVE, event, car, 11_000, 20, None));
-		assert_noop!(V2g::withdraw(RuntimeOrigin::signed(DAVE), 99, car), Error::<Test>::UnknownEvent);
+		assert_noop!(
+			V2g::withdraw(RuntimeOrigin::signed(DAVE), 99, car),
+			Error::<Test>::UnknownEvent
+		);
 		assert_noop!(
 			V2g::withdraw(RuntimeOrigin::signed(ALICE), event, car),
 			Error::<Test>::NotDeviceOwner
@@ -349,7 +349,10 @@ fn withdraw_errors_leave_state_unchanged() {
 			V2g::withdraw(RuntimeOrigin::signed(ALICE), event, other),
 			Error::<Test>::NotEnrolled
 		);
-		assert_noop!(V2g::withdraw(RuntimeOrigin::signed(DAVE), event, 99), Error::<Test>::UnknownDevice);
+		assert_noop!(
+			V2g::withdraw(RuntimeOrigin::signed(DAVE), event, 99),
+			Error::<Test>::UnknownDevice
+		);
 		advance_to(WINDOW_END);
 		assert_noop!(
 			V2g::withdraw(RuntimeOrigin::signed(DAVE), event, car),

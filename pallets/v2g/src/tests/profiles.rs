@@ -60,7 +60,8 @@ fn a_storage_profile_shows_energy_cycles_and_response() {
 		assert_eq!(profile.equivalent_full_cycles_milli, 0);
 
 		// Two days of arbitrage: 13.5 kWh discharged each evening at 4.5 kW.
-		let t = feed_quarters(home, at(12), &vec![(0, 1_125, Some(40), DeviceState::Discharging); 12]);
+		let t =
+			feed_quarters(home, at(12), &vec![(0, 1_125, Some(40), DeviceState::Discharging); 12]);
 		feed_quarters(home, t + DAY, &vec![(0, 1_125, Some(30), DeviceState::Discharging); 12]);
 		let profile = V2g::storage_profile(home).unwrap();
 		assert_eq!(profile.discharge_throughput_wh, 27_000);
