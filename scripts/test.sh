@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds OpenVPP and runs every test: formatting, the Rust unit and
 # runtime tests, then the end-to-end tests against a development node this script starts
-# and stops.
+# and stops, then the packaging static checks (tests/network/static_checks.sh) and the
+# network failure tests on a local four-validator network (tests/network/failure.sh, ~4 min;
+# OPENVPP_SKIP_NETWORK_TESTS=1 skips them).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
@@ -21,11 +23,14 @@ RPC_PORT="${OPENVPP_E2E_RPC_PORT:-19944}"
 P2P_PORT="${OPENVPP_E2E_P2P_PORT:-31333}"
 E2E_DIR="$(mktemp -d -t openvpp-e2e.XXXXXX)"
 NODE_LOG="$E2E_DIR/node.log"
-cleanup() {
+stop_e2e_node() {
 	if [ -n "${NODE_PID:-}" ] && kill -0 "$NODE_PID" 2>/dev/null; then
 		kill "$NODE_PID" 2>/dev/null || true
 		wait "$NODE_PID" 2>/dev/null || true
 	fi
+}
+cleanup() {
+	stop_e2e_node
 	rm -rf "$E2E_DIR"
 }
 trap cleanup EXIT
@@ -50,4 +55,22 @@ if [ "$status" -ne 0 ]; then
 	log "end-to-end tests failed; last lines of the node log:"
 	tail -40 "$NODE_LOG"
 fi
-exit "$status"
+# The development node is done; the network tests start their own nodes on their own ports.
+stop_e2e_node
+
+result() { if [ "$1" -eq 0 ]; then echo passed; else echo "FAILED ($1)"; fi; }
+static_status=0
+failure_status=0
+if [ "${OPENVPP_SKIP_NETWORK_TESTS:-0}" = 1 ]; then
+	log "==== packaging static checks and network failure tests: skipped (OPENVPP_SKIP_NETWORK_TESTS=1) ===="
+else
+	log "==== packaging static checks: docker/Dockerfile, docker/compose.yml (tests/network/static_checks.sh) ===="
+	"$REPO_ROOT/tests/network/static_checks.sh" || static_status=$?
+	log "==== network failure tests: four validators on loopback, kill/restart (tests/network/failure.sh) ===="
+	timeout 420 "$REPO_ROOT/tests/network/failure.sh" || failure_status=$?
+	log "==== summary: end-to-end $(result "$status"), packaging static checks $(result "$static_status"), network failure tests $(result "$failure_status") ===="
+fi
+if [ "$status" -ne 0 ] || [ "$static_status" -ne 0 ] || [ "$failure_status" -ne 0 ]; then
+	exit 1
+fi
+exit 0

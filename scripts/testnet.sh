@@ -25,6 +25,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 DIR="${OPENVPP_TESTNET_DIR:-$REPO_ROOT/.testnet}"
+[[ "$DIR" == /* ]] || DIR="$PWD/$DIR"
 P2P_BASE="${OPENVPP_PORT_BASE:-30400}"
 RPC_BASE="${OPENVPP_RPC_BASE:-9950}"
 PROM_BASE="${OPENVPP_PROM_BASE:-9620}"
@@ -80,16 +81,25 @@ prepare_node() { # prepare_node INDEX: the node key and the session keys
 }
 
 start_node() { # start_node INDEX
-	local i="$1" name="${NAMES[$1]}" j pid
+	local i="$1" name="${NAMES[$1]}" j pid port
 	local base="$DIR/$name" boot=()
 	if pid="$(pid_of "$i")"; then
 		log "$name already running (pid $pid)"
 		return
 	fi
+	# The node would quietly move RPC to a random port if its own were taken: refuse instead.
+	for port in "$(p2p_port "$i")" "$(rpc_port "$i")" "$(prom_port "$i")"; do
+		if port_in_use "$port"; then
+			log "$name: port $port on 127.0.0.1 is in use (set OPENVPP_PORT_BASE/OPENVPP_RPC_BASE/OPENVPP_PROM_BASE)"
+			exit 1
+		fi
+	done
 	for j in 0 1 2 3; do
 		[ "$j" -eq "$i" ] && continue
 		boot+=("/ip4/127.0.0.1/tcp/$(p2p_port "$j")/p2p/$(peer_id "$j")")
 	done
+	echo "==== testnet.sh: starting $name at $(date -u '+%F %T') UTC" >>"$DIR/logs/$name.log"
+	# Every port on 127.0.0.1; all RPC methods, as `auto` would serve on localhost anyway.
 	# shellcheck disable=SC2086 # OPENVPP_NODE_ARGS is split on purpose
 	"$NODE_BIN" --chain local --validator --name "$name" --base-path "$base" --database paritydb \
 		--node-key-file "$base/node-key" \
@@ -100,6 +110,21 @@ start_node() { # start_node INDEX
 		${OPENVPP_NODE_ARGS:-} >>"$DIR/logs/$name.log" 2>&1 </dev/null &
 	echo $! >"$base/pid"
 	log "$name started (pid $!, log $DIR/logs/$name.log)"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ours() { # ours INDEX: the node answering on its RPC port is this network's node INDEX
+	[ "$(rpc "$(rpc_port "$1")" system_localPeerId 2>/dev/null | jq -r .result)" = "$(peer_id "$1")" ]
+}
+
+wait_for_node() { # wait_for_node INDEX TIMEOUT: until it answers RPC; fails early if it exits
+	local i="$1" end=$(($(date +%s) + $2))
+	until ours "$i"; do
+		pid_of "$i" >/dev/null || return 1
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 1
+	done
 }
 
 print_endpoints() { # print_endpoints INDEX...
@@ -130,8 +155,8 @@ cmd_start() {
 	for i in 0 1 2 3; do prepare_node "$i"; done
 	for i in $idx; do start_node "$i"; done
 	for i in $idx; do
-		if ! wait_for_rpc "http://127.0.0.1:$(rpc_port "$i")" 120; then
-			log "${NAMES[$i]} did not answer RPC within 120 s; the end of $DIR/logs/${NAMES[$i]}.log:"
+		if ! wait_for_node "$i" 120; then
+			log "${NAMES[$i]} did not answer RPC within 120 s or exited; the end of $DIR/logs/${NAMES[$i]}.log:"
 			tail -n 20 "$DIR/logs/${NAMES[$i]}.log" >&2 || true
 			exit 1
 		fi
@@ -183,7 +208,9 @@ cmd_status() {
 	printf '%-8s %-5s %8s %10s %5s %6s %8s\n' node state best finalized lag peers syncing
 	for i in 0 1 2 3; do
 		port="$(rpc_port "$i")" best=- fin=- peers=- state=down syncing=- lag=-
-		if header="$(rpc "$port" chain_getHeader)"; then
+		if header="$(rpc "$port" chain_getHeader)" && ! ours "$i"; then
+			state=other # another process answers on this node's port
+		elif [ -n "$header" ]; then
 			state=up
 			best=$(hex_to_dec "$(jq -r .result.number <<<"$header")")
 			fhash="$(rpc "$port" chain_getFinalizedHead | jq -r .result)"

@@ -95,7 +95,11 @@ fn finalized_readings(rpc: &Rpc, meters: &[Meter]) -> Result<u64, String> {
 		let v = rpc
 			.call(
 				"state_call",
-				json!(["TelemetryApi_telemetry_state", format!("0x{}", hex::encode(codec::Encode::encode(&m.id))), hash]),
+				json!([
+					"TelemetryApi_telemetry_state",
+					format!("0x{}", hex::encode(codec::Encode::encode(&m.id))),
+					hash
+				]),
 			)
 			.map_err(|e| e.to_string())?;
 		let bytes = hex::decode(v.as_str().unwrap_or("0x").trim_start_matches("0x"))
@@ -230,8 +234,10 @@ fn phase(
 				nonce += 1;
 				extrinsics += 1;
 				submitted_readings += bundles_per_tx as u64 * u64::from(readings);
-				progress.set_message(format!("{name}: {extrinsics} extrinsics, {submitted_readings} readings"));
-			},
+				progress.set_message(format!(
+					"{name}: {extrinsics} extrinsics, {submitted_readings} readings"
+				));
+			}
 			Err(e) => return Err(format!("{name}: the node refused an extrinsic: {e}")),
 		}
 	}
@@ -285,16 +291,21 @@ pub fn run(rpc: &Rpc, args: &BenchArgs, json_out: bool) -> Result<(), String> {
 	progress.finish_and_clear();
 	let speedup = if n.rate() > 0.0 { b.rate() / n.rate() } else { f64::INFINITY };
 	if json_out {
-		let row = |p: &PhaseResult| {
-			json!({ "phase": p.name, "extrinsics": p.extrinsics, "readingsFinalized": p.readings_finalized, "seconds": p.seconds, "readingsPerSecond": p.rate() })
-		};
+		let row = |p: &PhaseResult| json!({ "phase": p.name, "extrinsics": p.extrinsics, "readingsFinalized": p.readings_finalized, "seconds": p.seconds, "readingsPerSecond": p.rate() });
 		println!("{}", json!({ "phases": [row(&b), row(&n)], "speedup": speedup }));
 	} else {
-		println!("{:<8} {:>11} {:>19} {:>9} {:>16}", "phase", "extrinsics", "readings finalized", "seconds", "readings/s");
+		println!(
+			"{:<8} {:>11} {:>19} {:>9} {:>16}",
+			"phase", "extrinsics", "readings finalized", "seconds", "readings/s"
+		);
 		for p in [&b, &n] {
 			println!(
 				"{:<8} {:>11} {:>19} {:>9.1} {:>16.0}",
-				p.name, p.extrinsics, p.readings_finalized, p.seconds, p.rate()
+				p.name,
+				p.extrinsics,
+				p.readings_finalized,
+				p.seconds,
+				p.rate()
 			);
 		}
 		println!(

@@ -416,7 +416,15 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 	println!("chain at #{best} (finalized #{finalized}); devices of {}", account.to_ss58check());
 	println!(
 		"{:>6}  {:<11} {:<10} {:>8} {:>12} {:>12} {:>6} {:>14} {:>14}",
-		"device", "kind", "status", "readings", "in (Wh)", "out (Wh)", "SoC", "value points", "pending VPP"
+		"device",
+		"kind",
+		"status",
+		"readings",
+		"in (Wh)",
+		"out (Wh)",
+		"SoC",
+		"value points",
+		"pending VPP"
 	);
 	for (id, info, state, value, pending) in rows {
 		let kind = info.as_ref().map(|i| format!("{:?}", i.kind)).unwrap_or_default();

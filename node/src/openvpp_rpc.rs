@@ -116,7 +116,12 @@ fn indexed_reading<S: OffchainStorage>(storage: &S, device: DeviceId, seq: u64) 
 
 impl<C, S> OpenVppApiServer for OpenVpp<C, S>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockchainEvents<Block> + Send + Sync + 'static,
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
 	C::Api: DeviceIdentityApi<Block, AccountId>
 		+ TelemetryApi<Block, AccountId>
 		+ SettlementApi<Block, AccountId, Balance>,
@@ -240,11 +245,8 @@ where
 		};
 		let fut = async move {
 			let Ok(sink) = pending.accept().await else { return };
-			let start_state = client
-				.runtime_api()
-				.telemetry_state(client.info().best_hash, id)
-				.ok()
-				.flatten();
+			let start_state =
+				client.runtime_api().telemetry_state(client.info().best_hash, id).ok().flatten();
 			let mut next_seq = start_state.map(|s| s.last_seq.saturating_add(1)).unwrap_or(0);
 			let mut imports = client.import_notification_stream();
 			loop {

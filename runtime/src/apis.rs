@@ -23,7 +23,7 @@ use crate::AllPalletsWithSystem;
 use crate::{
 	AccountId, Aura, Balance, Block, DeviceIdentity, Executive, Grandpa, InherentDataExt, Nonce,
 	Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System, Telemetry, TransactionPayment,
-	VERSION,
+	V2g, VERSION,
 };
 
 impl_runtime_apis! {
@@ -279,6 +279,34 @@ impl_runtime_apis! {
 			to_hour: pallet_settlement::HourIndex,
 		) -> Vec<(pallet_settlement::HourIndex, pallet_settlement::Retirement)> {
 			Settlement::retirements_of(&consumer, from_hour, to_hour)
+		}
+	}
+
+	impl pallet_v2g::runtime_api::V2gApi<Block, AccountId, Balance> for Runtime {
+		fn event(id: pallet_v2g::EventId) -> Option<pallet_v2g::DrEvent<AccountId, Balance>> {
+			V2g::event(id)
+		}
+		fn events_in_region(
+			region: RegionId,
+			start_after: Option<pallet_v2g::EventId>,
+			limit: u32,
+		) -> Vec<(pallet_v2g::EventId, pallet_v2g::DrEvent<AccountId, Balance>)> {
+			V2g::events_in_region(region, start_after, limit)
+		}
+		fn enrollment(
+			event: pallet_v2g::EventId,
+			device: DeviceId,
+		) -> Option<pallet_v2g::Enrollment<Balance>> {
+			V2g::enrollment(event, device)
+		}
+		fn operators(region: RegionId) -> Vec<AccountId> {
+			V2g::operators_of(region)
+		}
+		fn ev_profile(device: DeviceId) -> Option<pallet_v2g::EvProfile> {
+			V2g::ev_profile(device)
+		}
+		fn storage_profile(device: DeviceId) -> Option<pallet_v2g::StorageProfile> {
+			V2g::storage_profile(device)
 		}
 	}
 

@@ -23,6 +23,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_device_identity, DeviceIdentity]
 	[pallet_telemetry, Telemetry]
 	[pallet_settlement, Settlement]
+	[pallet_v2g, V2g]
 );
 
 /// Key type of the device keys the settlement benchmarks create.
@@ -134,5 +135,16 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			.expect("the benchmark device can be attested");
 		}
 		id
+	}
+}
+
+impl pallet_v2g::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
+	fn register_device(owner: &AccountId, kind: DeviceKind, region: RegionId) -> DeviceId {
+		let public = sp_io::crypto::sr25519_generate(SETTLEMENT_BENCH_KEYS, None);
+		register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region)
+	}
+
+	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
+		pallet_timestamp::Now::<Runtime>::put(now_ms);
 	}
 }

@@ -169,6 +169,8 @@ mod runtime {
 	pub type Telemetry = pallet_telemetry;
 	#[runtime::pallet_index(22)]
 	pub type Settlement = pallet_settlement;
+	#[runtime::pallet_index(23)]
+	pub type V2g = pallet_v2g;
 }
 
 /// Address format of transactions.

@@ -55,7 +55,9 @@ fn staging_has_four_validators_no_sudo_and_production_governance() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
-		assert!(!openvpp_runtime::governance::pallet_custom_origins::FastGovernance::<Runtime>::get());
+		assert!(
+			!openvpp_runtime::governance::pallet_custom_origins::FastGovernance::<Runtime>::get()
+		);
 	});
 }
 

@@ -1,4 +1,4 @@
-//! The OpenVPP pallets: device identity, telemetry and settlement.
+//! The OpenVPP pallets: device identity, telemetry, settlement and vehicle-to-grid.
 
 use frame_support::{
 	parameter_types,
@@ -10,7 +10,7 @@ use sp_runtime::Permill;
 use crate::{
 	configs::governance::{GridAdminOrigin, ValuationAdminOrigin},
 	currency::{CENTS, UNITS},
-	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp,
+	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp, V2g,
 };
 
 /// One hour: the epoch of telemetry accumulators, rewards and hourly certificates.
@@ -54,7 +54,7 @@ parameter_types! {
 impl pallet_telemetry::Config for Runtime {
 	type Devices = DeviceIdentity;
 	type UnixTime = Timestamp;
-	type OnAccepted = Settlement;
+	type OnAccepted = (Settlement, V2g);
 	type MaxBundlesPerCall = ConstU32<256>;
 	type MaxReadingsPerBundle = ConstU32<96>;
 	/// Readings may be stamped up to 30 s ahead of chain time (clock skew).
@@ -90,6 +90,36 @@ impl pallet_settlement::Config for Runtime {
 	type CertificateWindowHours = ConstU32<48>;
 	type CertificateDeposit = CertificateDeposit;
 	type WeightInfo = pallet_settlement::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::OpenVppBenchHelper;
+}
+
+parameter_types! {
+	/// Delivering less than 80 % of a demand-response commitment lowers the credit score.
+	pub const UnderDeliveryThreshold: Permill = Permill::from_percent(80);
+}
+
+impl pallet_v2g::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type Devices = DeviceIdentity;
+	type UnixTime = Timestamp;
+	type AdminOrigin = GridAdminOrigin;
+	type Reliability = Settlement;
+	type GridSupport = Settlement;
+	type MaxParticipants = ConstU32<100>;
+	type MaxOperatorsPerRegion = ConstU32<8>;
+	/// Participants claim within 7 days of the event's end.
+	type ClaimPeriodMs = ConstU64<{ 7 * 24 * 3_600_000 }>;
+	type UnderDeliveryThreshold = UnderDeliveryThreshold;
+	/// Events open at least a minute before their window (fast reserve products give that
+	/// little notice).
+	type MinLeadTimeMs = ConstU64<60_000>;
+	/// Windows last at most 4 hours.
+	type MaxWindowMs = ConstU64<{ 4 * 3_600_000 }>;
+	/// Time constant of the baseline (average power outside events).
+	type BaselineWindowMs = ConstU64<{ 4 * 3_600_000 }>;
+	type WeightInfo = pallet_v2g::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::OpenVppBenchHelper;
 }
