@@ -106,3 +106,57 @@ fn production_tracks_run_in_days() {
 		assert_eq!(root.decision_deposit, 1_000 * openvpp_runtime::currency::UNITS);
 	});
 }
+
+#[test]
+fn valuation_calls_need_the_valuation_admin_track() {
+	common::dev_ext().execute_with(|| {
+		let set = || {
+			RuntimeCall::Settlement(pallet_settlement::Call::set_emission {
+				emission_per_epoch: 250 * openvpp_runtime::currency::UNITS,
+			})
+		};
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		assert_noop!(set().dispatch(alice).map_err(|e| e.error), DispatchError::BadOrigin);
+		assert_noop!(
+			set().dispatch(RuntimeOrigin::from(TrackOrigin::GridAdmin)).map_err(|e| e.error),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(set().dispatch(RuntimeOrigin::from(TrackOrigin::ValuationAdmin)));
+	});
+}
+
+#[test]
+fn grid_operators_are_registered_through_the_grid_admin_track() {
+	common::dev_ext().execute_with(|| {
+		let add = || {
+			RuntimeCall::V2g(pallet_v2g::Call::add_operator {
+				region: 1,
+				operator: sp_runtime::MultiAddress::Id(Sr25519Keyring::Bob.to_account_id()),
+			})
+		};
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		assert_noop!(add().dispatch(alice).map_err(|e| e.error), DispatchError::BadOrigin);
+		assert_noop!(
+			add().dispatch(RuntimeOrigin::from(TrackOrigin::ValuationAdmin)).map_err(|e| e.error),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(add().dispatch(RuntimeOrigin::from(TrackOrigin::GridAdmin)));
+	});
+}
+
+#[test]
+fn suspending_a_device_for_fraud_needs_the_grid_admin_track() {
+	common::dev_ext().execute_with(|| {
+		let suspend = || {
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_suspend { id: 0 })
+		};
+		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		assert_noop!(suspend().dispatch(alice).map_err(|e| e.error), DispatchError::BadOrigin);
+		// With the right origin the call gets past the origin check (device 0 doesn't exist).
+		let err = suspend()
+			.dispatch(RuntimeOrigin::from(TrackOrigin::GridAdmin))
+			.map_err(|e| e.error)
+			.expect_err("no device 0 in genesis");
+		assert_ne!(err, DispatchError::BadOrigin);
+	});
+}
