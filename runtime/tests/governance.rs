@@ -147,9 +147,8 @@ fn grid_operators_are_registered_through_the_grid_admin_track() {
 #[test]
 fn suspending_a_device_for_fraud_needs_the_grid_admin_track() {
 	common::dev_ext().execute_with(|| {
-		let suspend = || {
-			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_suspend { id: 0 })
-		};
+		let suspend =
+			|| RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_suspend { id: 0 });
 		let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
 		assert_noop!(suspend().dispatch(alice).map_err(|e| e.error), DispatchError::BadOrigin);
 		// With the right origin the call gets past the origin check (device 0 doesn't exist).
