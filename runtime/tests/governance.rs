@@ -159,3 +159,128 @@ fn suspending_a_device_for_fraud_needs_the_grid_admin_track() {
 		assert_ne!(err, DispatchError::BadOrigin);
 	});
 }
+
+/// Every admin call of the OpenVPP pallets with the track that must authorize it.
+fn admin_calls() -> Vec<(&'static str, RuntimeCall, TrackOrigin)> {
+	use openvpp_primitives::DeviceKind;
+	use pallet_settlement::Contribution;
+	use sp_runtime::{FixedU128, MultiAddress, Permill};
+	let bob = || MultiAddress::Id(Sr25519Keyring::Bob.to_account_id());
+	let units = openvpp_runtime::currency::UNITS;
+	vec![
+		("create_region", create_region(12), TrackOrigin::GridAdmin),
+		(
+			"admin_suspend",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_suspend { id: 0 }),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"admin_reactivate",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_reactivate { id: 0 }),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"add_certifier",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::add_certifier {
+				who: bob(),
+				name: b"TUV Rheinland".to_vec(),
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"remove_certifier",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::remove_certifier {
+				who: bob(),
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"admin_revoke_attestation",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_revoke_attestation {
+				id: 0,
+				certifier: bob(),
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"add_operator",
+			RuntimeCall::V2g(pallet_v2g::Call::add_operator { region: 1, operator: bob() }),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"remove_operator",
+			RuntimeCall::V2g(pallet_v2g::Call::remove_operator { region: 1, operator: bob() }),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"set_price",
+			RuntimeCall::Settlement(pallet_settlement::Call::set_price {
+				kind: DeviceKind::SolarPv,
+				contribution: Contribution::Generation,
+				price_per_kwh: units / 5,
+			}),
+			TrackOrigin::ValuationAdmin,
+		),
+		(
+			"set_region_multiplier",
+			RuntimeCall::Settlement(pallet_settlement::Call::set_region_multiplier {
+				region: 1,
+				multiplier: FixedU128::from_rational(11, 10),
+			}),
+			TrackOrigin::ValuationAdmin,
+		),
+		(
+			"set_time_of_use",
+			RuntimeCall::Settlement(pallet_settlement::Call::set_time_of_use {
+				multipliers: Box::new([FixedU128::from_u32(1); 24]),
+			}),
+			TrackOrigin::ValuationAdmin,
+		),
+		(
+			"set_multipliers",
+			RuntimeCall::Settlement(pallet_settlement::Call::set_multipliers {
+				green_premium: FixedU128::from_rational(12, 10),
+				attestation_multiplier: FixedU128::from_rational(11, 10),
+				quality_floor: Permill::from_percent(50),
+			}),
+			TrackOrigin::ValuationAdmin,
+		),
+		(
+			"set_emission",
+			RuntimeCall::Settlement(pallet_settlement::Call::set_emission {
+				emission_per_epoch: 200 * units,
+			}),
+			TrackOrigin::ValuationAdmin,
+		),
+	]
+}
+
+#[test]
+fn every_admin_call_needs_its_track() {
+	let tracks = [TrackOrigin::GridAdmin, TrackOrigin::ValuationAdmin, TrackOrigin::Treasurer];
+	for (name, call, track) in admin_calls() {
+		common::dev_ext().execute_with(|| {
+			let alice = RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+			assert_eq!(
+				call.clone().dispatch(alice).map_err(|e| e.error).err(),
+				Some(DispatchError::BadOrigin),
+				"{name} accepted a signed origin"
+			);
+			for other in tracks.iter().filter(|t| **t != track) {
+				assert_eq!(
+					call.clone().dispatch(RuntimeOrigin::from(other.clone())).map_err(|e| e.error).err(),
+					Some(DispatchError::BadOrigin),
+					"{name} accepted the {other:?} track"
+				);
+			}
+			// Its own track gets past the origin check (the call may still fail on its
+			// arguments, e.g. device 0 does not exist in genesis).
+			let result = call.clone().dispatch(RuntimeOrigin::from(track.clone()));
+			assert_ne!(
+				result.map_err(|e| e.error).err(),
+				Some(DispatchError::BadOrigin),
+				"{name} refused its own track"
+			);
+		});
+	}
+}
