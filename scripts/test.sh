@@ -15,6 +15,12 @@ cargo fmt --all -- --check
 
 build_binaries
 
+log "chain specs: dev, local and staging build, also as raw specs"
+for chain in dev local staging; do
+	"$NODE_BIN" build-spec --chain "$chain" --raw >/dev/null 2>"$CARGO_TARGET_DIR/build-spec-$chain.log" || {
+		log "build-spec --chain $chain --raw failed:"; cat "$CARGO_TARGET_DIR/build-spec-$chain.log"; exit 1; }
+done
+
 log "Rust tests (unit, runtime, integration)"
 cargo test --release --locked --workspace
 
