@@ -268,7 +268,10 @@ fn every_admin_call_needs_its_track() {
 			);
 			for other in tracks.iter().filter(|t| **t != track) {
 				assert_eq!(
-					call.clone().dispatch(RuntimeOrigin::from(other.clone())).map_err(|e| e.error).err(),
+					call.clone()
+						.dispatch(RuntimeOrigin::from(other.clone()))
+						.map_err(|e| e.error)
+						.err(),
 					Some(DispatchError::BadOrigin),
 					"{name} accepted the {other:?} track"
 				);
