@@ -30,7 +30,8 @@ if [ "$DEVICES" -gt 0 ]; then
 	"$GATEWAY_BIN" simulate --devices "$DEVICES" --owner //Alice --key-seed //openvpp/demo --rounds 0 \
 		--readings 4 >"$DATA/fleet.log" 2>&1 &
 	FLEET_PID=$!
-	sleep 30
+	# Eight registrations take about eight blocks; then each round adds readings.
+	sleep 75
 	"$GATEWAY_BIN" status --owner //Alice || true
 	log "watch the fleet: $GATEWAY_BIN status --owner //Alice   (fleet log: $DATA/fleet.log)"
 	log "rewards are paid per hourly epoch; 'value points' grow with every accepted bundle"
