@@ -89,23 +89,12 @@ impl Meter {
 const METER: Nameplate = Nameplate { capacity_wh: 0, max_import_w: 14_500, max_export_w: 5_000 };
 
 fn finalized_readings(rpc: &Rpc, meters: &[Meter]) -> Result<u64, String> {
-	let hash = rpc.call("chain_getFinalizedHead", json!([])).map_err(|e| e.to_string())?;
+	let hash = rpc.finalized_hash().map_err(|e| e.to_string())?;
 	let mut total = 0u64;
 	for m in meters {
-		let v = rpc
-			.call(
-				"state_call",
-				json!([
-					"TelemetryApi_telemetry_state",
-					format!("0x{}", hex::encode(codec::Encode::encode(&m.id))),
-					hash
-				]),
-			)
+		let state: Option<pallet_telemetry::TelemetryState> = rpc
+			.runtime_call_at("TelemetryApi_telemetry_state", m.id, Some(hash))
 			.map_err(|e| e.to_string())?;
-		let bytes = hex::decode(v.as_str().unwrap_or("0x").trim_start_matches("0x"))
-			.map_err(|e| e.to_string())?;
-		let state: Option<pallet_telemetry::TelemetryState> =
-			codec::Decode::decode(&mut &bytes[..]).map_err(|e| e.to_string())?;
 		total += state.map(|s| s.last_seq + 1).unwrap_or(0);
 	}
 	Ok(total)

@@ -90,14 +90,20 @@ impl Rpc {
 
 	/// Finalized block number.
 	pub fn finalized_number(&self) -> Result<u64, RpcError> {
-		let hash = self.call("chain_getFinalizedHead", json!([]))?;
-		let header = self.call("chain_getHeader", json!([hash]))?;
+		let hash = self.finalized_hash()?;
+		let header = self.call("chain_getHeader", json!([format!("{hash:?}")]))?;
 		let n = header
 			.get("number")
 			.and_then(Value::as_str)
 			.ok_or_else(|| RpcError::BadResponse("header without number".into()))?;
 		u64::from_str_radix(n.trim_start_matches("0x"), 16)
 			.map_err(|e| RpcError::BadResponse(e.to_string()))
+	}
+
+	/// Hash of the last finalized block.
+	pub fn finalized_hash(&self) -> Result<H256, RpcError> {
+		let v = self.call("chain_getFinalizedHead", json!([]))?;
+		parse_h256(&v)
 	}
 
 	/// `(spec_version, transaction_version)` of the runtime.
@@ -130,8 +136,22 @@ impl Rpc {
 	/// Calls runtime API `method` with SCALE-encoded `args` at the best block and decodes the
 	/// answer.
 	pub fn runtime_call<R: Decode>(&self, method: &str, args: impl Encode) -> Result<R, RpcError> {
-		let v =
-			self.call("state_call", json!([method, format!("0x{}", hex::encode(args.encode()))]))?;
+		self.runtime_call_at(method, args, None)
+	}
+
+	/// Calls runtime API `method` at block `at` (the best block when `None`).
+	pub fn runtime_call_at<R: Decode>(
+		&self,
+		method: &str,
+		args: impl Encode,
+		at: Option<H256>,
+	) -> Result<R, RpcError> {
+		let data = format!("0x{}", hex::encode(args.encode()));
+		let params = match at {
+			Some(hash) => json!([method, data, format!("{hash:?}")]),
+			None => json!([method, data]),
+		};
+		let v = self.call("state_call", params)?;
 		let bytes = parse_hex(&v)?;
 		R::decode(&mut &bytes[..])
 			.map_err(|e| RpcError::BadResponse(format!("{method} answer does not decode: {e}")))
