@@ -8,6 +8,8 @@
 extern crate alloc;
 
 pub mod device;
+#[cfg(feature = "feed")]
+pub mod feed;
 pub mod reading;
 pub mod signing;
 pub mod traits;

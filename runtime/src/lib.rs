@@ -171,6 +171,8 @@ mod runtime {
 	pub type Settlement = pallet_settlement;
 	#[runtime::pallet_index(23)]
 	pub type V2g = pallet_v2g;
+	#[runtime::pallet_index(24)]
+	pub type Feeds = pallet_feeds;
 }
 
 /// Address format of transactions.

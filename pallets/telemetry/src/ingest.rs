@@ -8,7 +8,7 @@ use sp_runtime::{traits::Zero, BoundedVec};
 
 use crate::{
 	history,
-	types::{RejectReason, TelemetryLimits},
+	types::{RejectReason, TelemetryLimits, TelemetryState},
 	verify::{self, VerifyContext},
 	Config, DeviceQuality, DeviceTelemetry, Error, Event, GatewayQuality, Pallet,
 };
@@ -107,6 +107,25 @@ impl<T: Config> Pallet<T> {
 		);
 		T::OnAccepted::on_readings_accepted(&view.owner, &accepted);
 		Ok(accepted.readings)
+	}
+
+	/// Checks `bundle` as `submit` from `gateway` would now, writing nothing: what an offchain
+	/// worker asks before paying to submit it. `state` is the device's state to check against
+	/// (`None`: what is stored), so that consecutive bundles of one device can be checked before
+	/// any is on chain; returns the state the bundle leads to.
+	pub fn precheck(
+		gateway: &T::AccountId,
+		bundle: &Bundle<T::MaxReadingsPerBundle>,
+		state: Option<TelemetryState>,
+		ctx: &VerifyContext,
+	) -> Result<TelemetryState, RejectReason> {
+		let device = bundle.device;
+		let view = T::Devices::device(device);
+		let view = verify::check_access(view.as_ref(), || {
+			T::Devices::is_gateway_authorized(device, gateway)
+		})?;
+		let state = state.or_else(|| DeviceTelemetry::<T>::get(device));
+		verify::verify_bundle(view, state.as_ref(), bundle, ctx).map(|v| v.state)
 	}
 
 	/// Chain time, ms since the Unix epoch.

@@ -1,0 +1,261 @@
+//! The offchain worker: fetch every feed, keep what is new and would be accepted, submit it.
+
+use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::{
+	offchain::{SendSignedTransaction, SignMessage, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use openvpp_primitives::{feed, Bundle, DeviceId};
+use pallet_telemetry::{verify::VerifyContext, DeviceTelemetry, RejectReason, TelemetryState};
+use sp_runtime::{
+	offchain::{
+		http,
+		storage::StorageValueRef,
+		storage_lock::{StorageLock, Time},
+		Duration,
+	},
+	traits::SaturatedConversion,
+};
+
+use crate::{
+	keys::{self, FeedStatus, Pending},
+	Config,
+};
+
+/// Log target of the worker.
+pub const LOG_TARGET: &str = "openvpp::feeds";
+
+type BundleOf<T> = Bundle<<T as pallet_telemetry::Config>::MaxReadingsPerBundle>;
+
+/// The feed URLs the node configured.
+pub fn configured_feeds() -> Vec<Vec<u8>> {
+	StorageValueRef::persistent(keys::FEEDS)
+		.get::<Vec<Vec<u8>>>()
+		.ok()
+		.flatten()
+		.unwrap_or_default()
+}
+
+/// One run of the worker, after `block` was imported.
+pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
+	let urls = configured_feeds();
+	if urls.is_empty() {
+		return;
+	}
+	let signer = Signer::<T, T::AuthorityId>::any_account();
+	let Some((account, _)) = signer.sign_message(b"openvpp/feeds") else {
+		log::debug!(
+			target: LOG_TARGET,
+			"{} feed(s) configured but no gateway key (type `gtwy`) in the keystore: not pulling",
+			urls.len()
+		);
+		return;
+	};
+	let gateway = account.id;
+
+	// Workers of consecutive blocks may overlap; one at a time. The lock outlives every fetch.
+	let lock_ms = T::FetchTimeoutMs::get().saturating_mul(urls.len() as u64).saturating_add(10_000);
+	let mut lock = StorageLock::<Time>::with_deadline(keys::LOCK, Duration::from_millis(lock_ms));
+	let Ok(_guard) = lock.try_lock() else {
+		log::debug!(target: LOG_TARGET, "the previous run is still fetching");
+		return;
+	};
+
+	// While our last transaction is neither included nor presumed dropped, wait: the chain's
+	// state is then exactly what we check new bundles against.
+	let block_number: u64 = block.saturated_into();
+	let chain_nonce: u64 = frame_system::Account::<T>::get(&gateway).nonce.saturated_into();
+	let pending_ref = StorageValueRef::persistent(keys::PENDING);
+	if let Ok(Some(pending)) = pending_ref.get::<Pending>() {
+		let timeout = u64::from(T::PendingTimeoutBlocks::get());
+		if chain_nonce <= pending.nonce && block_number < pending.block.saturating_add(timeout) {
+			log::debug!(
+				target: LOG_TARGET,
+				"waiting for the submission with nonce {} to be included",
+				pending.nonce
+			);
+			return;
+		}
+	}
+
+	// Fetch and parse every feed; one feed's trouble never stops the others.
+	let mut statuses = Vec::with_capacity(urls.len());
+	let mut offered: Vec<(usize, BundleOf<T>)> = Vec::new();
+	for (index, url) in urls.iter().enumerate() {
+		let mut status = load_status(url);
+		status.last_block = block_number;
+		let url_text = String::from_utf8_lossy(url);
+		match fetch::<T>(&url_text).and_then(|body| {
+			feed::parse_feed::<T::MaxReadingsPerBundle>(&body).map_err(|e| format!("{e}"))
+		}) {
+			Ok(parsed) => {
+				status.last_ok_ms = sp_io::offchain::timestamp().unix_millis();
+				status.last_error.clear();
+				for (entry, why) in &parsed.skipped {
+					log::warn!(target: LOG_TARGET, "feed {url_text}: entry {entry} skipped: {why}");
+				}
+				status.skipped = status.skipped.saturating_add(parsed.skipped.len() as u64);
+				offered.extend(parsed.bundles.into_iter().map(|b| (index, b)));
+			}
+			Err(e) => {
+				log::warn!(target: LOG_TARGET, "feed {url_text} skipped: {e}");
+				status.failures = status.failures.saturating_add(1);
+				status.last_error = e.into_bytes();
+			}
+		}
+		statuses.push(status);
+	}
+
+	// Keep the bundles that are new and would be accepted, device by device in order.
+	offered.sort_by_key(|(_, b)| (b.device, b.first_seq));
+	let ctx = pallet_telemetry::Pallet::<T>::verify_context();
+	let mut devices: BTreeMap<DeviceId, DeviceCursor> = BTreeMap::new();
+	let mut admitted: Vec<(usize, BundleOf<T>)> = Vec::new();
+	for (index, bundle) in offered {
+		let cursor =
+			devices.entry(bundle.device).or_insert_with(|| DeviceCursor::load::<T>(bundle.device));
+		match cursor.admit::<T>(&gateway, &bundle, &ctx) {
+			Admission::Known => {}
+			Admission::Take => admitted.push((index, bundle)),
+			Admission::Refuse(reason) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"feed {}: bundle of device {} from seq {} not submitted, the chain would refuse it: {reason:?}",
+					String::from_utf8_lossy(urls.get(index).map(Vec::as_slice).unwrap_or_default()),
+					bundle.device,
+					bundle.first_seq
+				);
+				if let Some(status) = statuses.get_mut(index) {
+					status.skipped = status.skipped.saturating_add(1);
+				}
+			}
+		}
+	}
+
+	// Submit in transactions of at most `MaxBundlesPerSubmission` bundles.
+	let chunk_len = T::MaxBundlesPerSubmission::get().max(1) as usize;
+	let mut nonce = chain_nonce;
+	for chunk in admitted.chunks(chunk_len) {
+		let bundles: Vec<BundleOf<T>> = chunk.iter().map(|(_, b)| b.clone()).collect();
+		let Ok(bundles) = BoundedVec::<_, T::MaxBundlesPerCall>::try_from(bundles) else {
+			log::error!(target: LOG_TARGET, "MaxBundlesPerSubmission exceeds MaxBundlesPerCall");
+			break;
+		};
+		let sent = signer.send_signed_transaction(|_| pallet_telemetry::Call::submit {
+			bundles: bundles.clone(),
+		});
+		match sent {
+			Some((_, Ok(()))) => {
+				for (index, bundle) in chunk {
+					let next = bundle.first_seq.saturating_add(bundle.readings.len() as u64);
+					StorageValueRef::persistent(&keys::cursor(bundle.device)).set(&next);
+					if let Some(status) = statuses.get_mut(*index) {
+						status.submitted = status.submitted.saturating_add(1);
+					}
+				}
+				pending_ref.set(&Pending { nonce, block: block_number });
+				nonce = nonce.saturating_add(1);
+				log::info!(
+					target: LOG_TARGET,
+					"submitted {} bundle(s) from feeds as gateway {:?}",
+					chunk.len(),
+					gateway
+				);
+			}
+			Some((_, Err(()))) | None => {
+				log::error!(target: LOG_TARGET, "the transaction pool refused a feed submission");
+				break;
+			}
+		}
+	}
+
+	for (url, status) in urls.iter().zip(statuses) {
+		StorageValueRef::persistent(&keys::status(url)).set(&status);
+	}
+}
+
+fn load_status(url: &[u8]) -> FeedStatus {
+	StorageValueRef::persistent(&keys::status(url)).get().ok().flatten().unwrap_or_default()
+}
+
+/// Fetches a feed's body within the deadline.
+fn fetch<T: Config>(url: &str) -> Result<Vec<u8>, String> {
+	let deadline =
+		sp_io::offchain::timestamp().add(Duration::from_millis(T::FetchTimeoutMs::get()));
+	let pending = http::Request::get(url)
+		.add_header("Accept", "application/json")
+		.deadline(deadline)
+		.send()
+		.map_err(|e| format!("cannot send the request: {e:?}"))?;
+	let response = pending
+		.try_wait(deadline)
+		.map_err(|_| format!("no answer within {} ms", T::FetchTimeoutMs::get()))?
+		.map_err(|e| format!("request failed: {e:?}"))?;
+	if response.code != 200 {
+		return Err(format!("HTTP status {}", response.code));
+	}
+	let max = T::MaxFeedBytes::get() as usize;
+	let mut body = response.body();
+	body.deadline(deadline);
+	let mut bytes = Vec::new();
+	for byte in body.by_ref() {
+		if bytes.len() >= max {
+			return Err(format!("body larger than {max} bytes"));
+		}
+		bytes.push(byte);
+	}
+	if let Some(e) = body.error() {
+		return Err(format!("reading the body failed: {e:?}"));
+	}
+	Ok(bytes)
+}
+
+/// What the worker knows of a device while it sorts a run's bundles.
+struct DeviceCursor {
+	/// The next sequence number that is neither on chain nor submitted by this node.
+	next_seq: u64,
+	/// The state the device would be in after the bundles admitted so far (`None`: as stored).
+	state: Option<TelemetryState>,
+}
+
+enum Admission {
+	/// On chain or submitted already: nothing to do.
+	Known,
+	/// New and would be accepted.
+	Take,
+	/// New, but the chain would refuse it.
+	Refuse(RejectReason),
+}
+
+impl DeviceCursor {
+	fn load<T: Config>(device: DeviceId) -> Self {
+		let state = DeviceTelemetry::<T>::get(device);
+		let on_chain = state.map(|s| s.last_seq.saturating_add(1)).unwrap_or(0);
+		let submitted = StorageValueRef::persistent(&keys::cursor(device))
+			.get::<u64>()
+			.ok()
+			.flatten()
+			.unwrap_or(0);
+		Self { next_seq: on_chain.max(submitted), state: None }
+	}
+
+	fn admit<T: Config>(
+		&mut self,
+		gateway: &T::AccountId,
+		bundle: &BundleOf<T>,
+		ctx: &VerifyContext,
+	) -> Admission {
+		if bundle.first_seq < self.next_seq {
+			return Admission::Known;
+		}
+		match pallet_telemetry::Pallet::<T>::precheck(gateway, bundle, self.state, ctx) {
+			Ok(state) => {
+				self.next_seq = state.last_seq.saturating_add(1);
+				self.state = Some(state);
+				Admission::Take
+			}
+			Err(reason) => Admission::Refuse(reason),
+		}
+	}
+}

@@ -1,0 +1,648 @@
+//! Telemetry feeds: the JSON documents a gateway serves over HTTP and a node's offchain worker
+//! pulls, converts to [`Bundle`]s and submits.
+//!
+//! Two formats are understood, told apart by their shape:
+//!
+//! - **OpenVPP bundle JSON** (`application/json`):
+//!   ```json
+//!   { "format": "openvpp.bundles.v1",
+//!     "bundles": [ { "device": 7, "firstSeq": 12,
+//!                    "readings": [ { "timestampMs": 1767268800000, "energyInWh": 1200,
+//!                                    "energyOutWh": 0, "socBp": 5400, "state": "charging" } ],
+//!                    "signature": "0x01…" } ] }
+//!   ```
+//!   Readings are absolute (registers, not deltas); `socBp` is the state of charge in basis
+//!   points and may be omitted; `state` is one of `idle`, `charging`, `discharging`,
+//!   `generating`, `offline`; `signature` is the hex of the SCALE-encoded `MultiSignature` the
+//!   device made over the bundle payload (see [`crate::bundle_message`]).
+//! - **OCPP 2.0.1 `MeterValuesRequest`** (one object, or an array of them), as a charging
+//!   station or its backend forwards meter values. Each `SampledValue` that carries a
+//!   `signedMeterValue` with `encodingMethod` [`OCPP_ENCODING`] holds the device-signed bundle:
+//!   `signedMeterData` is the base64 of its SCALE encoding. The plain values beside it are
+//!   cross-checked against the bundle's last reading: `Energy.Active.Import.Register` (the
+//!   default measurand) and `Energy.Active.Export.Register` in Wh or kWh (with the unit's
+//!   power-of-ten `multiplier`), and the `MeterValue` timestamp to the second. A station whose
+//!   plain values disagree with what its meter signed is not trusted with the bundle.
+//!
+//! One bad entry never sinks the good ones beside it: [`parse_feed`] returns every bundle it
+//! could build and, separately, why each other entry was skipped.
+
+// Calendar arithmetic on parsed (bounded) dates and float unit scaling; offchain code only.
+#![allow(clippy::arithmetic_side_effects)]
+
+use alloc::{format, string::String, vec::Vec};
+use codec::{Decode, Encode};
+use serde::{Deserialize, Serialize};
+use sp_runtime::{BoundedVec, MultiSignature};
+
+use crate::{pack_readings, Bundle, DeviceId, DeviceState, Reading};
+
+/// `format` of an OpenVPP bundle document.
+pub const OPENVPP_FORMAT: &str = "openvpp.bundles.v1";
+/// `encodingMethod` of an OCPP signed meter value that carries a SCALE-encoded bundle.
+pub const OCPP_ENCODING: &str = "OpenVPP-Bundle-SCALE";
+/// OCPP measurand of the import register (the OCPP default when none is given).
+pub const MEASURAND_IMPORT: &str = "Energy.Active.Import.Register";
+/// OCPP measurand of the export register.
+pub const MEASURAND_EXPORT: &str = "Energy.Active.Export.Register";
+/// OCPP measurand of the state of charge.
+pub const MEASURAND_SOC: &str = "SoC";
+
+/// An OpenVPP bundle document.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedDocument {
+	/// Always [`OPENVPP_FORMAT`].
+	pub format: String,
+	/// The bundles, in any order.
+	pub bundles: Vec<BundleJson>,
+}
+
+/// A bundle in an OpenVPP document.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleJson {
+	/// Device id.
+	pub device: DeviceId,
+	/// Sequence number of the first reading.
+	pub first_seq: u64,
+	/// Absolute readings, oldest first.
+	pub readings: Vec<ReadingJson>,
+	/// `0x`-hex of the SCALE-encoded device signature.
+	pub signature: String,
+}
+
+/// A reading in an OpenVPP document.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadingJson {
+	/// ms since the Unix epoch.
+	pub timestamp_ms: u64,
+	/// Import register, Wh.
+	pub energy_in_wh: u64,
+	/// Export register, Wh.
+	pub energy_out_wh: u64,
+	/// State of charge in basis points.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub soc_bp: Option<u16>,
+	/// Operating state, lower case.
+	pub state: String,
+}
+
+/// OCPP 2.0.1 `MeterValuesRequest`.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeterValuesRequest {
+	/// EVSE the values were measured at (0: the main meter).
+	pub evse_id: i64,
+	/// The meter values.
+	pub meter_value: Vec<MeterValue>,
+}
+
+/// OCPP `MeterValueType`.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeterValue {
+	/// RFC 3339 time of the values.
+	pub timestamp: String,
+	/// The sampled values.
+	pub sampled_value: Vec<SampledValue>,
+}
+
+/// OCPP `SampledValueType` (fields OpenVPP does not use are ignored).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SampledValue {
+	/// The value, in `unitOfMeasure`.
+	pub value: f64,
+	/// What was measured; OCPP's default is the import register.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub measurand: Option<String>,
+	/// Unit and power-of-ten multiplier.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub unit_of_measure: Option<UnitOfMeasure>,
+	/// The signed form of the value.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub signed_meter_value: Option<SignedMeterValue>,
+}
+
+/// OCPP `UnitOfMeasureType`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitOfMeasure {
+	/// `Wh` (default) or `kWh` for registers, `Percent` for SoC.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub unit: Option<String>,
+	/// Power of ten the value is multiplied by.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	pub multiplier: Option<i32>,
+}
+
+/// OCPP `SignedMeterValueType`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedMeterValue {
+	/// base64 of the signed data: for [`OCPP_ENCODING`], the SCALE-encoded bundle.
+	pub signed_meter_data: String,
+	/// Signature scheme of the device key (`SR25519` or `ED25519`).
+	pub signing_method: String,
+	/// [`OCPP_ENCODING`].
+	pub encoding_method: String,
+	/// base64 of the device public key (informational: the chain knows the device's key).
+	#[serde(default)]
+	pub public_key: String,
+}
+
+/// Why a feed, or one entry of it, could not be used.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum FeedError {
+	/// The body is not JSON of either format.
+	NotAFeed(String),
+	/// An OpenVPP document with another `format`.
+	UnknownFormat(String),
+	/// A `state` that is not one of the five.
+	UnknownState(String),
+	/// Time or a register goes backwards inside a bundle.
+	NotMonotonic,
+	/// More readings than a bundle may carry, or none.
+	BadReadingCount(usize),
+	/// The signature is not hex of an encoded `MultiSignature`.
+	BadSignature,
+	/// `signedMeterData` is not base64 of an encoded bundle.
+	BadSignedMeterData,
+	/// A signed meter value with an encoding OpenVPP does not read.
+	UnknownEncoding(String),
+	/// A plain OCPP value disagrees with the signed bundle.
+	Mismatch(&'static str),
+	/// An OCPP `MeterValue` without a signed bundle.
+	Unsigned,
+}
+
+impl core::fmt::Display for FeedError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			Self::NotAFeed(e) => write!(f, "not an OpenVPP or OCPP feed: {e}"),
+			Self::UnknownFormat(s) => write!(f, "unknown feed format {s:?}"),
+			Self::UnknownState(s) => write!(f, "unknown device state {s:?}"),
+			Self::NotMonotonic => write!(f, "time or a register goes backwards"),
+			Self::BadReadingCount(n) => write!(f, "{n} readings do not fit in a bundle"),
+			Self::BadSignature => write!(f, "signature is not hex of a SCALE MultiSignature"),
+			Self::BadSignedMeterData => {
+				write!(f, "signedMeterData is not base64 of a SCALE bundle")
+			}
+			Self::UnknownEncoding(s) => write!(f, "unknown signed meter value encoding {s:?}"),
+			Self::Mismatch(what) => write!(f, "plain {what} disagrees with the signed bundle"),
+			Self::Unsigned => write!(f, "meter value carries no signed bundle"),
+		}
+	}
+}
+
+/// What a feed yielded: the bundles built, and for each skipped entry its index and reason.
+pub struct ParsedFeed<MaxReadings: sp_core::Get<u32>> {
+	/// Bundles ready to submit, in feed order.
+	pub bundles: Vec<Bundle<MaxReadings>>,
+	/// Entries that were skipped: (position in the feed, why).
+	pub skipped: Vec<(usize, FeedError)>,
+}
+
+/// Lower-case name of a device state, as feeds write it.
+pub fn state_name(state: DeviceState) -> &'static str {
+	match state {
+		DeviceState::Idle => "idle",
+		DeviceState::Charging => "charging",
+		DeviceState::Discharging => "discharging",
+		DeviceState::Generating => "generating",
+		DeviceState::Offline => "offline",
+	}
+}
+
+fn parse_state(name: &str) -> Result<DeviceState, FeedError> {
+	[
+		DeviceState::Idle,
+		DeviceState::Charging,
+		DeviceState::Discharging,
+		DeviceState::Generating,
+		DeviceState::Offline,
+	]
+	.into_iter()
+	.find(|s| state_name(*s).eq_ignore_ascii_case(name))
+	.ok_or_else(|| FeedError::UnknownState(name.into()))
+}
+
+/// Parses a feed body of either format.
+pub fn parse_feed<MaxReadings: sp_core::Get<u32>>(
+	body: &[u8],
+) -> Result<ParsedFeed<MaxReadings>, FeedError> {
+	let value: serde_json::Value =
+		serde_json::from_slice(body).map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
+	let mut parsed = ParsedFeed { bundles: Vec::new(), skipped: Vec::new() };
+	let mut push = |index: usize, bundle: Result<Bundle<MaxReadings>, FeedError>| match bundle {
+		Ok(b) => parsed.bundles.push(b),
+		Err(e) => parsed.skipped.push((index, e)),
+	};
+	if value.get("format").is_some() {
+		let doc: FeedDocument =
+			serde_json::from_value(value).map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
+		if doc.format != OPENVPP_FORMAT {
+			return Err(FeedError::UnknownFormat(doc.format));
+		}
+		for (i, b) in doc.bundles.iter().enumerate() {
+			push(i, bundle_from_json(b));
+		}
+	} else {
+		let requests: Vec<MeterValuesRequest> = if value.is_array() {
+			serde_json::from_value(value)
+		} else {
+			serde_json::from_value(value).map(|r| alloc::vec![r])
+		}
+		.map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
+		let meter_values = requests.iter().flat_map(|r| r.meter_value.iter());
+		for (i, mv) in meter_values.enumerate() {
+			push(i, bundle_from_meter_value(mv));
+		}
+	}
+	Ok(parsed)
+}
+
+/// Builds the bundle an OpenVPP document entry describes (the signature is not checked here:
+/// the chain does that).
+pub fn bundle_from_json<MaxReadings: sp_core::Get<u32>>(
+	json: &BundleJson,
+) -> Result<Bundle<MaxReadings>, FeedError> {
+	let readings = json
+		.readings
+		.iter()
+		.map(|r| {
+			Ok(Reading {
+				timestamp_ms: r.timestamp_ms,
+				energy_in_wh: r.energy_in_wh,
+				energy_out_wh: r.energy_out_wh,
+				soc: r.soc_bp.map(|bp| {
+					sp_arithmetic::Permill::from_parts(u32::from(bp).saturating_mul(100))
+				}),
+				state: parse_state(&r.state)?,
+			})
+		})
+		.collect::<Result<Vec<_>, FeedError>>()?;
+	let count = readings.len();
+	let packed = pack_readings(&readings).ok_or(FeedError::NotMonotonic)?;
+	let readings: BoundedVec<_, MaxReadings> =
+		packed.try_into().map_err(|_| FeedError::BadReadingCount(count))?;
+	if readings.is_empty() {
+		return Err(FeedError::BadReadingCount(0));
+	}
+	let raw = json.signature.strip_prefix("0x").unwrap_or(&json.signature);
+	let bytes = hex::decode(raw).map_err(|_| FeedError::BadSignature)?;
+	let signature = MultiSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
+	Ok(Bundle { device: json.device, first_seq: json.first_seq, readings, signature })
+}
+
+/// The OpenVPP document entry of a bundle.
+pub fn bundle_to_json<MaxReadings: sp_core::Get<u32>>(
+	bundle: &Bundle<MaxReadings>,
+) -> Option<BundleJson> {
+	let readings = crate::unpack_readings(&bundle.readings).ok()?;
+	Some(BundleJson {
+		device: bundle.device,
+		first_seq: bundle.first_seq,
+		readings: readings
+			.iter()
+			.map(|r| ReadingJson {
+				timestamp_ms: r.timestamp_ms,
+				energy_in_wh: r.energy_in_wh,
+				energy_out_wh: r.energy_out_wh,
+				soc_bp: r.soc.map(|s| u16::try_from(s.deconstruct() / 100).unwrap_or(u16::MAX)),
+				state: state_name(r.state).into(),
+			})
+			.collect(),
+		signature: format!("0x{}", hex::encode(bundle.signature.encode())),
+	})
+}
+
+/// Value of a register sample in Wh, from its unit and multiplier.
+fn sample_wh(sample: &SampledValue) -> Result<f64, FeedError> {
+	let unit = sample.unit_of_measure.as_ref();
+	let scale = match unit.and_then(|u| u.unit.as_deref()).unwrap_or("Wh") {
+		"Wh" => 1.0,
+		"kWh" => 1_000.0,
+		_ => return Err(FeedError::Mismatch("register unit")),
+	};
+	let multiplier = unit.and_then(|u| u.multiplier).unwrap_or(0);
+	let mut value = sample.value * scale;
+	for _ in 0..multiplier.unsigned_abs().min(9) {
+		value = if multiplier > 0 { value * 10.0 } else { value / 10.0 };
+	}
+	Ok(value)
+}
+
+/// Whether an OCPP value (in Wh) is the register within half a Wh (decimal rounding).
+fn same_register(value_wh: f64, register_wh: u64) -> bool {
+	// Registers stay far below 2^53 Wh, where u64 → f64 is exact.
+	#[allow(clippy::cast_precision_loss)]
+	let register = register_wh as f64;
+	let diff = if value_wh > register { value_wh - register } else { register - value_wh };
+	diff <= 0.5
+}
+
+/// Builds the bundle an OCPP meter value carries and cross-checks its plain values.
+pub fn bundle_from_meter_value<MaxReadings: sp_core::Get<u32>>(
+	meter_value: &MeterValue,
+) -> Result<Bundle<MaxReadings>, FeedError> {
+	let signed = meter_value
+		.sampled_value
+		.iter()
+		.find_map(|s| s.signed_meter_value.as_ref())
+		.ok_or(FeedError::Unsigned)?;
+	if signed.encoding_method != OCPP_ENCODING {
+		return Err(FeedError::UnknownEncoding(signed.encoding_method.clone()));
+	}
+	use base64::Engine;
+	let data = base64::engine::general_purpose::STANDARD
+		.decode(signed.signed_meter_data.as_bytes())
+		.map_err(|_| FeedError::BadSignedMeterData)?;
+	let bundle =
+		Bundle::<MaxReadings>::decode(&mut &data[..]).map_err(|_| FeedError::BadSignedMeterData)?;
+	let readings = crate::unpack_readings(&bundle.readings).map_err(|_| FeedError::NotMonotonic)?;
+	let last = readings.last().ok_or(FeedError::BadReadingCount(0))?;
+	for sample in &meter_value.sampled_value {
+		match sample.measurand.as_deref().unwrap_or(MEASURAND_IMPORT) {
+			MEASURAND_IMPORT if !same_register(sample_wh(sample)?, last.energy_in_wh) => {
+				return Err(FeedError::Mismatch("import register"));
+			}
+			MEASURAND_EXPORT if !same_register(sample_wh(sample)?, last.energy_out_wh) => {
+				return Err(FeedError::Mismatch("export register"));
+			}
+			_ => {}
+		}
+	}
+	let stamped =
+		parse_rfc3339_ms(&meter_value.timestamp).ok_or(FeedError::Mismatch("timestamp"))?;
+	if stamped / 1_000 != last.timestamp_ms / 1_000 {
+		return Err(FeedError::Mismatch("timestamp"));
+	}
+	Ok(bundle)
+}
+
+/// The OCPP meter value that carries `bundle`: its registers and SoC in plain form beside the
+/// signed bundle. `None` if the bundle's readings do not expand.
+pub fn bundle_to_meter_value<MaxReadings: sp_core::Get<u32>>(
+	bundle: &Bundle<MaxReadings>,
+	signing_method: &str,
+	public_key: &[u8],
+) -> Option<MeterValue> {
+	use base64::Engine;
+	let readings = crate::unpack_readings(&bundle.readings).ok()?;
+	let last = readings.last()?;
+	let b64 = base64::engine::general_purpose::STANDARD;
+	let wh = || Some(UnitOfMeasure { unit: Some("Wh".into()), multiplier: None });
+	#[allow(clippy::cast_precision_loss)]
+	let mut sampled_value = alloc::vec![
+		SampledValue {
+			value: last.energy_in_wh as f64,
+			measurand: Some(MEASURAND_IMPORT.into()),
+			unit_of_measure: wh(),
+			signed_meter_value: Some(SignedMeterValue {
+				signed_meter_data: b64.encode(bundle.encode()),
+				signing_method: signing_method.into(),
+				encoding_method: OCPP_ENCODING.into(),
+				public_key: b64.encode(public_key),
+			}),
+		},
+		SampledValue {
+			value: last.energy_out_wh as f64,
+			measurand: Some(MEASURAND_EXPORT.into()),
+			unit_of_measure: wh(),
+			signed_meter_value: None,
+		},
+	];
+	if let Some(soc) = last.soc {
+		sampled_value.push(SampledValue {
+			value: f64::from(soc.deconstruct()) / 10_000.0,
+			measurand: Some(MEASURAND_SOC.into()),
+			unit_of_measure: Some(UnitOfMeasure { unit: Some("Percent".into()), multiplier: None }),
+			signed_meter_value: None,
+		});
+	}
+	Some(MeterValue { timestamp: format_rfc3339_ms(last.timestamp_ms), sampled_value })
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+	let y = if month <= 2 { year - 1 } else { year };
+	let era = y.div_euclid(400);
+	let yoe = y - era * 400;
+	let mp = (month + 9) % 12;
+	let doy = (153 * mp + 2) / 5 + day - 1;
+	let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	era * 146_097 + doe - 719_468
+}
+
+/// Parses an RFC 3339 UTC time (`2026-01-01T12:00:00Z`, fractions and `+00:00` accepted) into
+/// ms since the Unix epoch. Other offsets are applied.
+pub fn parse_rfc3339_ms(s: &str) -> Option<u64> {
+	let b = s.as_bytes();
+	let num = |from: usize, len: usize| -> Option<i64> {
+		let digits = b.get(from..from.checked_add(len)?)?;
+		digits
+			.iter()
+			.try_fold(0i64, |acc, d| d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0')))
+	};
+	if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') {
+		return None;
+	}
+	if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(16) != Some(&b':') {
+		return None;
+	}
+	let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+	let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+	if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+		return None;
+	}
+	if second > 60 {
+		return None;
+	}
+	let mut pos = 19;
+	let mut millis = 0i64;
+	if b.get(pos) == Some(&b'.') {
+		pos += 1;
+		let start = pos;
+		while b.get(pos).is_some_and(u8::is_ascii_digit) {
+			if pos - start < 3 {
+				millis = millis * 10 + i64::from(b.get(pos).copied()? - b'0');
+			}
+			pos += 1;
+		}
+		let digits = pos - start;
+		if digits == 0 {
+			return None;
+		}
+		for _ in digits..3 {
+			millis *= 10;
+		}
+	}
+	let offset_min = match b.get(pos) {
+		Some(b'Z' | b'z') if pos + 1 == b.len() => 0,
+		Some(sign @ (b'+' | b'-')) if pos + 6 == b.len() && b.get(pos + 3) == Some(&b':') => {
+			let minutes = num(pos + 1, 2)? * 60 + num(pos + 4, 2)?;
+			if *sign == b'+' {
+				minutes
+			} else {
+				-minutes
+			}
+		}
+		_ => return None,
+	};
+	let days = days_from_civil(year, month, day);
+	let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_min * 60;
+	u64::try_from(secs * 1_000 + millis).ok()
+}
+
+/// Formats ms since the Unix epoch as RFC 3339 UTC with milliseconds.
+pub fn format_rfc3339_ms(ms: u64) -> String {
+	let secs = ms / 1_000;
+	let days = i64::try_from(secs / 86_400).unwrap_or(0);
+	let rem = secs % 86_400;
+	// Inverse of `days_from_civil`.
+	let z = days + 719_468;
+	let era = z.div_euclid(146_097);
+	let doe = z - era * 146_097;
+	let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	let mp = (5 * doy + 2) / 153;
+	let day = doy - (153 * mp + 2) / 5 + 1;
+	let month = if mp < 10 { mp + 3 } else { mp - 9 };
+	let year = yoe + era * 400 + i64::from(month <= 2);
+	format!(
+		"{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+		rem / 3_600,
+		rem % 3_600 / 60,
+		rem % 60,
+		ms % 1_000
+	)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+	use super::*;
+	use crate::keys::{DeviceKeyPair, KeyScheme};
+	use sp_core::{ConstU32, H256};
+
+	type Max = ConstU32<96>;
+
+	fn signed_bundle() -> Bundle<Max> {
+		let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, "//feed-test").unwrap();
+		let readings = [
+			Reading {
+				timestamp_ms: 1_767_268_800_000,
+				energy_in_wh: 10_000,
+				energy_out_wh: 2_000,
+				soc: Some(sp_arithmetic::Permill::from_parts(540_000)),
+				state: DeviceState::Charging,
+			},
+			Reading {
+				timestamp_ms: 1_767_269_700_000,
+				energy_in_wh: 11_800,
+				energy_out_wh: 2_000,
+				soc: Some(sp_arithmetic::Permill::from_parts(570_000)),
+				state: DeviceState::Charging,
+			},
+		];
+		key.signed_bundle(H256::repeat_byte(7), 3, 40, &readings).unwrap()
+	}
+
+	#[test]
+	fn openvpp_json_round_trips_to_the_signed_bytes() {
+		let bundle = signed_bundle();
+		let doc = FeedDocument {
+			format: OPENVPP_FORMAT.into(),
+			bundles: alloc::vec![bundle_to_json(&bundle).unwrap()],
+		};
+		let body = serde_json::to_vec(&doc).unwrap();
+		let parsed = parse_feed::<Max>(&body).unwrap();
+		assert!(parsed.skipped.is_empty());
+		assert_eq!(parsed.bundles, alloc::vec![bundle]);
+	}
+
+	#[test]
+	fn ocpp_meter_values_carry_the_bundle_and_are_cross_checked() {
+		let bundle = signed_bundle();
+		let mv = bundle_to_meter_value(&bundle, "SR25519", &[1, 2, 3]).unwrap();
+		assert_eq!(mv.timestamp, "2026-01-01T12:15:00.000Z");
+		let request = MeterValuesRequest { evse_id: 1, meter_value: alloc::vec![mv.clone()] };
+		let body = serde_json::to_vec(&alloc::vec![request]).unwrap();
+		let parsed = parse_feed::<Max>(&body).unwrap();
+		assert_eq!(parsed.bundles, alloc::vec![bundle.clone()]);
+
+		// A plain register that disagrees with the signed one is refused.
+		let mut lying = mv.clone();
+		lying.sampled_value[0].value = 11_900.0;
+		assert_eq!(
+			bundle_from_meter_value::<Max>(&lying),
+			Err(FeedError::Mismatch("import register"))
+		);
+		// kWh with a multiplier is understood.
+		let mut kwh = mv.clone();
+		kwh.sampled_value[1].value = 0.2;
+		kwh.sampled_value[1].unit_of_measure =
+			Some(UnitOfMeasure { unit: Some("kWh".into()), multiplier: Some(1) });
+		assert_eq!(bundle_from_meter_value::<Max>(&kwh), Ok(bundle.clone()));
+		// A different timestamp is refused.
+		let mut late = mv.clone();
+		late.timestamp = "2026-01-01T12:16:00Z".into();
+		assert_eq!(bundle_from_meter_value::<Max>(&late), Err(FeedError::Mismatch("timestamp")));
+		// Unsigned values are skipped.
+		let mut unsigned = mv;
+		unsigned.sampled_value[0].signed_meter_value = None;
+		assert_eq!(bundle_from_meter_value::<Max>(&unsigned), Err(FeedError::Unsigned));
+	}
+
+	#[test]
+	fn one_bad_entry_does_not_sink_the_others() {
+		let bundle = signed_bundle();
+		let good = bundle_to_json(&bundle).unwrap();
+		let mut bad_state = good.clone();
+		bad_state.readings[0].state = "flying".into();
+		let mut backwards = good.clone();
+		backwards.readings[1].energy_in_wh = 1;
+		let mut bad_sig = good.clone();
+		bad_sig.signature = "0xzz".into();
+		let doc = FeedDocument {
+			format: OPENVPP_FORMAT.into(),
+			bundles: alloc::vec![bad_state, good, backwards, bad_sig],
+		};
+		let parsed = parse_feed::<Max>(&serde_json::to_vec(&doc).unwrap()).unwrap();
+		assert_eq!(parsed.bundles, alloc::vec![bundle]);
+		assert_eq!(
+			parsed.skipped,
+			alloc::vec![
+				(0, FeedError::UnknownState("flying".into())),
+				(2, FeedError::NotMonotonic),
+				(3, FeedError::BadSignature),
+			]
+		);
+	}
+
+	#[test]
+	fn junk_is_not_a_feed() {
+		assert!(matches!(parse_feed::<Max>(b"<html>502</html>"), Err(FeedError::NotAFeed(_))));
+		assert!(matches!(parse_feed::<Max>(b"{\"x\":1}"), Err(FeedError::NotAFeed(_))));
+		assert!(matches!(
+			parse_feed::<Max>(b"{\"format\":\"v0\",\"bundles\":[]}"),
+			Err(FeedError::UnknownFormat(_))
+		));
+		assert!(matches!(parse_feed::<Max>(&[0xff, 0x00]), Err(FeedError::NotAFeed(_))));
+	}
+
+	#[test]
+	fn rfc3339_round_trips() {
+		for ms in [0u64, 951_782_400_000, 1_767_268_800_123, 4_102_444_799_999] {
+			assert_eq!(parse_rfc3339_ms(&format_rfc3339_ms(ms)), Some(ms));
+		}
+		assert_eq!(parse_rfc3339_ms("2026-01-01T13:00:00+01:00"), Some(1_767_268_800_000));
+		assert_eq!(parse_rfc3339_ms("2026-01-01T12:00:00.5Z"), Some(1_767_268_800_500));
+		for bad in ["", "2026-01-01", "2026-13-01T00:00:00Z", "2026-01-01T12:00:00", "x"] {
+			assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+		}
+	}
+}

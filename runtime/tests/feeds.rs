@@ -1,0 +1,337 @@
+//! The feeds offchain worker in the real runtime: it pulls a feed over (test) HTTP, submits
+//! what is new and valid with the node's gateway key, never the same bundle twice, and skips
+//! junk and bundles the chain would refuse.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use frame_support::{
+	traits::{fungible::Mutate, Hooks},
+	BoundedVec,
+};
+use openvpp_primitives::{
+	feed::{self, FeedDocument, MeterValuesRequest, OPENVPP_FORMAT},
+	keys::{DeviceKeyPair, KeyScheme},
+	Bundle, DeviceId, DeviceKind, DeviceState, Nameplate, Reading,
+};
+use openvpp_runtime::{
+	currency::UNITS, AccountId, Balances, DeviceIdentity, Feeds, Runtime, RuntimeCall,
+	RuntimeOrigin, UncheckedExtrinsic,
+};
+use pallet_feeds::{keys, FeedStatus};
+use parking_lot::RwLock;
+use sp_core::{
+	offchain::{
+		testing::{
+			OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt,
+		},
+		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
+	},
+	ConstU32,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use sp_runtime::{
+	traits::{Checkable, Dispatchable, IdentifyAccount},
+	MultiSigner,
+};
+
+const FEED: &str = "http://127.0.0.1:8080/feed";
+const JUNK: &str = "http://127.0.0.1:8081/junk";
+/// Chain time of the tests: 2026-01-01T12:00:00Z.
+const NOW_MS: u64 = 1_767_268_800_000;
+
+type Max = ConstU32<96>;
+
+struct World {
+	ext: sp_io::TestExternalities,
+	offchain: Arc<RwLock<OffchainState>>,
+	pool: Arc<RwLock<PoolState>>,
+	gateway: AccountId,
+	device: DeviceId,
+	key: DeviceKeyPair,
+	genesis: sp_core::H256,
+}
+
+fn world() -> World {
+	let mut ext = common::dev_ext();
+	let keystore = MemoryKeystore::new();
+	let public = keystore
+		.sr25519_generate_new(pallet_feeds::KEY_TYPE, Some("//FeedGateway"))
+		.expect("the keystore makes keys");
+	let gateway: AccountId = MultiSigner::from(public).into_account();
+	let (offchain, offchain_state) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+
+	let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, "//feeds/battery").unwrap();
+	let (device, genesis) = ext.execute_with(|| {
+		pallet_timestamp::Now::<Runtime>::put(NOW_MS);
+		let owner = sp_keyring::Sr25519Keyring::Alice.to_account_id();
+		Balances::mint_into(&gateway, 100 * UNITS).unwrap();
+		let nonce = DeviceIdentity::registration_nonce(owner.clone());
+		let proof = key.possession_proof(DeviceIdentity::genesis_hash(), &owner, nonce);
+		DeviceIdentity::register_device(
+			RuntimeOrigin::signed(owner.clone()),
+			DeviceKind::Battery,
+			Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 },
+			1,
+			b"feed test battery".to_vec(),
+			key.signer(),
+			proof,
+		)
+		.unwrap();
+		let device = pallet_device_identity::NextDeviceId::<Runtime>::get() - 1;
+		DeviceIdentity::authorize_gateway(
+			RuntimeOrigin::signed(owner),
+			device,
+			gateway.clone().into(),
+		)
+		.unwrap();
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			keys::FEEDS,
+			&vec![FEED.as_bytes().to_vec(), JUNK.as_bytes().to_vec()].encode(),
+		);
+		(device, DeviceIdentity::genesis_hash())
+	});
+	World { ext, offchain: offchain_state, pool: pool_state, gateway, device, key, genesis }
+}
+
+/// Four 15-minute readings of a battery charging at 2 kW, from `first` on.
+fn readings(first: u32) -> Vec<Reading> {
+	(0..4u32)
+		.map(|i| {
+			let n = u64::from(first + i);
+			Reading {
+				timestamp_ms: NOW_MS - 3_600_000 * 4 + n * 900_000,
+				energy_in_wh: 500 * n,
+				energy_out_wh: 0,
+				// 500 Wh into 13.5 kWh: 3.7037 % per reading.
+				soc: Some(sp_runtime::Permill::from_parts(200_000 + 37_037 * (first + i))),
+				state: DeviceState::Charging,
+			}
+		})
+		.collect()
+}
+
+fn bundle(w: &World, first_seq: u64, key: &DeviceKeyPair) -> Bundle<Max> {
+	key.signed_bundle(w.genesis, w.device, first_seq, &readings(first_seq as u32)).unwrap()
+}
+
+fn expect_get(w: &World, url: &str, body: Vec<u8>) {
+	w.offchain.write().expect_request(PendingRequest {
+		method: "GET".into(),
+		uri: url.into(),
+		headers: vec![("Accept".into(), "application/json".into())],
+		response: Some(body),
+		sent: true,
+		..Default::default()
+	});
+}
+
+fn openvpp_doc(bundles: &[Bundle<Max>]) -> Vec<u8> {
+	serde_json::to_vec(&FeedDocument {
+		format: OPENVPP_FORMAT.into(),
+		bundles: bundles.iter().map(|b| feed::bundle_to_json(b).unwrap()).collect(),
+	})
+	.unwrap()
+}
+
+fn run_worker(w: &mut World, block: u32) {
+	w.ext.execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(block);
+		// As on a node: the parent's hash is known (transactions are mortal from it).
+		let parent = block - 1;
+		frame_system::BlockHash::<Runtime>::insert(
+			parent,
+			sp_core::H256::repeat_byte(parent as u8),
+		);
+		// A node discards what an offchain worker writes to chain state (e.g. the nonce the
+		// signer bumps); so does the test.
+		frame_support::storage::with_transaction(|| {
+			<Feeds as Hooks<u32>>::offchain_worker(block);
+			sp_runtime::TransactionOutcome::Rollback(Ok::<(), sp_runtime::DispatchError>(()))
+		})
+		.unwrap();
+	});
+}
+
+/// Takes the pool's transactions, checks each is signed by the gateway, and dispatches it.
+fn include_pool(w: &mut World) -> Vec<Vec<Bundle<Max>>> {
+	let txs: Vec<Vec<u8>> = std::mem::take(&mut w.pool.write().transactions);
+	let gateway = w.gateway.clone();
+	w.ext.execute_with(|| {
+		txs.iter()
+			.map(|raw| {
+				let xt = UncheckedExtrinsic::decode(&mut &raw[..]).unwrap();
+				let checked =
+					xt.check(&frame_system::ChainContext::<Runtime>::default()).expect("valid");
+				let signer = match &checked.format {
+					sp_runtime::generic::ExtrinsicFormat::Signed(who, _) => who.clone(),
+					other => panic!("unsigned submission: {other:?}"),
+				};
+				assert_eq!(signer, gateway);
+				let RuntimeCall::Telemetry(pallet_telemetry::Call::submit { bundles }) =
+					checked.function.clone()
+				else {
+					panic!("not telemetry.submit");
+				};
+				frame_system::Pallet::<Runtime>::inc_account_nonce(&gateway);
+				checked.function.dispatch(RuntimeOrigin::signed(gateway.clone())).unwrap();
+				let bundles: Vec<Bundle<_>> = bundles.into_inner();
+				bundles
+					.into_iter()
+					.map(|b| Bundle::<Max> {
+						device: b.device,
+						first_seq: b.first_seq,
+						readings: BoundedVec::truncate_from(b.readings.into_inner()),
+						signature: b.signature,
+					})
+					.collect()
+			})
+			.collect()
+	})
+}
+
+fn status(w: &mut World, url: &str) -> FeedStatus {
+	w.ext.execute_with(|| {
+		let raw = sp_io::offchain::local_storage_get(
+			StorageKind::PERSISTENT,
+			&keys::status(url.as_bytes()),
+		)
+		.expect("the worker records every feed");
+		FeedStatus::decode(&mut &raw[..]).unwrap()
+	})
+}
+
+fn last_seq(w: &mut World) -> Option<u64> {
+	let device = w.device;
+	w.ext.execute_with(|| {
+		pallet_telemetry::DeviceTelemetry::<Runtime>::get(device).map(|s| s.last_seq)
+	})
+}
+
+#[test]
+fn feed_bundles_reach_the_chain_once() {
+	let mut w = world();
+	let key = w.key.clone();
+	let (b0, b4) = (bundle(&w, 0, &key), bundle(&w, 4, &key));
+	// The feed lists them out of order; the junk feed beside it does not matter.
+	expect_get(&w, FEED, openvpp_doc(&[b4.clone(), b0.clone()]));
+	expect_get(&w, JUNK, b"<html>502 Bad Gateway</html>".to_vec());
+	run_worker(&mut w, 2);
+
+	let submitted = include_pool(&mut w);
+	assert_eq!(submitted, vec![vec![b0.clone(), b4.clone()]]);
+	assert_eq!(last_seq(&mut w), Some(7));
+	let good = status(&mut w, FEED);
+	assert_eq!((good.submitted, good.skipped, good.failures), (2, 0, 0));
+	assert!(good.last_error.is_empty());
+	let junk = status(&mut w, JUNK);
+	assert_eq!((junk.submitted, junk.failures), (0, 1));
+	assert!(String::from_utf8_lossy(&junk.last_error).contains("not an OpenVPP or OCPP feed"));
+
+	// The feed still serves the same window plus one new bundle: only the new one goes out.
+	let b8 = bundle(&w, 8, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b0, b4, b8.clone()]));
+	expect_get(&w, JUNK, b"[1,2,3]".to_vec());
+	run_worker(&mut w, 3);
+	assert_eq!(include_pool(&mut w), vec![vec![b8.clone()]]);
+	assert_eq!(last_seq(&mut w), Some(11));
+
+	// Nothing new: nothing submitted.
+	expect_get(&w, FEED, openvpp_doc(&[b8]));
+	expect_get(&w, JUNK, Vec::new());
+	run_worker(&mut w, 4);
+	assert!(w.pool.read().transactions.is_empty());
+	assert_eq!(status(&mut w, JUNK).failures, 3);
+}
+
+#[test]
+fn the_worker_waits_for_its_submission_and_never_resubmits() {
+	let mut w = world();
+	let key = w.key.clone();
+	let b0 = bundle(&w, 0, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b0.clone()]));
+	expect_get(&w, JUNK, b"{}".to_vec());
+	run_worker(&mut w, 2);
+	assert_eq!(w.pool.read().transactions.len(), 1);
+
+	// Not yet included: the next runs fetch nothing (an unexpected request would panic).
+	run_worker(&mut w, 3);
+	run_worker(&mut w, 4);
+	assert_eq!(w.pool.read().transactions.len(), 1);
+
+	// Presumed dropped after `PendingTimeoutBlocks`: the worker runs again, but the cursor
+	// keeps it from submitting the same bundle a second time.
+	expect_get(&w, FEED, openvpp_doc(&[b0]));
+	expect_get(&w, JUNK, b"{}".to_vec());
+	run_worker(&mut w, 12);
+	assert_eq!(w.pool.read().transactions.len(), 1);
+}
+
+#[test]
+fn bundles_the_chain_would_refuse_are_not_paid_for() {
+	let mut w = world();
+	let key = w.key.clone();
+	let impostor = DeviceKeyPair::from_uri(KeyScheme::Sr25519, "//impostor").unwrap();
+	let forged = bundle(&w, 0, &impostor);
+	let good = bundle(&w, 0, &key);
+	// A gap: seq 8 while the chain expects 4 after the good bundle.
+	let gapped = bundle(&w, 8, &key);
+	expect_get(&w, FEED, openvpp_doc(&[forged, good.clone(), gapped]));
+	expect_get(&w, JUNK, b"null".to_vec());
+	run_worker(&mut w, 2);
+	assert_eq!(include_pool(&mut w), vec![vec![good]]);
+	let s = status(&mut w, FEED);
+	assert_eq!((s.submitted, s.skipped), (1, 2));
+	// The gateway's record on chain shows no signature failure: it never sent the forgery.
+	let gateway = w.gateway.clone();
+	let quality = w.ext.execute_with(|| pallet_telemetry::GatewayQuality::<Runtime>::get(gateway));
+	assert_eq!(quality.bundles_accepted, 1);
+	assert_eq!(quality.bad_signature, 0);
+}
+
+#[test]
+fn ocpp_meter_values_are_read_like_bundles() {
+	let mut w = world();
+	let key = w.key.clone();
+	let b0 = bundle(&w, 0, &key);
+	let mut mv = feed::bundle_to_meter_value(&b0, "SR25519", &[0u8; 32]).unwrap();
+	let request = MeterValuesRequest { evse_id: 1, meter_value: vec![mv.clone()] };
+	expect_get(&w, FEED, serde_json::to_vec(&request).unwrap());
+	// The same bundle behind a plain register that lies is refused.
+	mv.sampled_value[0].value += 100.0;
+	let lying = MeterValuesRequest { evse_id: 1, meter_value: vec![mv] };
+	expect_get(&w, JUNK, serde_json::to_vec(&vec![lying]).unwrap());
+	run_worker(&mut w, 2);
+	assert_eq!(include_pool(&mut w), vec![vec![b0]]);
+	assert_eq!(status(&mut w, JUNK).skipped, 1);
+}
+
+#[test]
+fn a_node_without_a_gateway_key_does_not_pull() {
+	let mut ext = common::dev_ext();
+	let (offchain, _state) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext.execute_with(|| {
+		sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			keys::FEEDS,
+			&vec![FEED.as_bytes().to_vec()].encode(),
+		);
+		// Any request would panic: there is no expectation.
+		<Feeds as Hooks<u32>>::offchain_worker(2);
+	});
+	assert!(pool_state.read().transactions.is_empty());
+}
