@@ -55,6 +55,7 @@ log "end-to-end tests (node --test, @polkadot/api)"
 export OPENVPP_WS="ws://127.0.0.1:$RPC_PORT"
 export OPENVPP_NODE_BIN="$NODE_BIN"
 export OPENVPP_GATEWAY_BIN="$GATEWAY_BIN"
+export OPENVPP_NODE_LOG="$NODE_LOG"
 status=0
 (cd tests && npm test) || status=$?
 if [ "$status" -ne 0 ]; then

@@ -1,6 +1,6 @@
 //! Simulated devices that behave like real ones: a PV array under passing clouds, an EV that
-//! drives, plugs in and charges (and discharges in V2G), a home battery doing arbitrage, and a
-//! household meter.
+//! drives, plugs in and charges (and discharges to the grid only when a demand-response event
+//! it is enrolled in dispatches it), a home battery doing arbitrage, and a household meter.
 
 use openvpp_primitives::{DeviceKind, DeviceState, Nameplate, Reading};
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -20,6 +20,23 @@ pub struct SimDevice {
 	rng: StdRng,
 	cloud: f64,
 	plugged: bool,
+	/// A demand-response dispatch the device follows inside its window.
+	pub dispatch: Option<Dispatch>,
+}
+
+/// What a demand-response event asks of an enrolled device.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dispatch {
+	/// Discharge to the grid, curtail consumption, or absorb by charging.
+	pub direction: pallet_v2g::Direction,
+	/// Committed power, W.
+	pub power_w: u32,
+	/// State of charge the device keeps, 0..1.
+	pub soc_floor: f64,
+	/// Window, ms since the Unix epoch.
+	pub start_ms: u64,
+	/// End of the window.
+	pub end_ms: u64,
 }
 
 impl SimDevice {
@@ -71,6 +88,7 @@ impl SimDevice {
 			rng,
 			cloud: 1.0,
 			plugged: true,
+			dispatch: None,
 		}
 	}
 
@@ -89,7 +107,37 @@ impl SimDevice {
 	pub fn step(&mut self, at_ms: u64, interval_ms: u64) -> Reading {
 		let hours = interval_ms as f64 / HOUR_MS as f64;
 		let hour_of_day = ((at_ms % (24 * HOUR_MS)) as f64) / HOUR_MS as f64;
-		let (import_w, export_w, state) = match self.kind {
+		let dispatched = self
+			.dispatch
+			.filter(|d| at_ms > d.start_ms && at_ms <= d.end_ms && self.kind.is_storage());
+		let (import_w, export_w, state) = match (dispatched, self.kind) {
+			// Enrolled in an event and inside its window: follow the dispatch, down to the
+			// driver's (or owner's) SoC floor.
+			(Some(d), _) => {
+				self.plugged = true;
+				let power = f64::from(d.power_w);
+				match d.direction {
+					pallet_v2g::Direction::Discharge if self.soc > d.soc_floor + 0.01 => (
+						0.0,
+						power.min(f64::from(self.nameplate.max_export_w)),
+						DeviceState::Discharging,
+					),
+					pallet_v2g::Direction::Absorb => (
+						power.min(f64::from(self.nameplate.max_import_w)),
+						0.0,
+						DeviceState::Charging,
+					),
+					_ => (0.0, 0.0, DeviceState::Idle),
+				}
+			}
+			(None, kind) => self.free_running(kind, hour_of_day),
+		};
+		self.account(import_w, export_w, hours, at_ms, state)
+	}
+
+	/// What the device does on its own: sun and clouds, driving and charging, arbitrage, load.
+	fn free_running(&mut self, kind: DeviceKind, hour_of_day: f64) -> (f64, f64, DeviceState) {
+		match kind {
 			DeviceKind::SolarPv | DeviceKind::Wind => {
 				// Clear-sky bell between 06:00 and 20:00, clouds as a slow random walk.
 				self.cloud = (self.cloud + self.rng.gen_range(-0.15..0.15)).clamp(0.2, 1.0);
@@ -109,8 +157,6 @@ impl SimDevice {
 					// Driving: the pack drains but nothing crosses the charger.
 					self.soc = (self.soc - 0.01).max(0.1);
 					(0.0, 0.0, DeviceState::Offline)
-				} else if (17.0..20.0).contains(&hour_of_day) && self.soc > 0.5 {
-					(0.0, f64::from(self.nameplate.max_export_w) * 0.9, DeviceState::Discharging)
 				} else if self.soc < 0.9 {
 					(f64::from(self.nameplate.max_import_w) * 0.95, 0.0, DeviceState::Charging)
 				} else {
@@ -138,7 +184,18 @@ impl SimDevice {
 				let base = 250.0 + 1_500.0 * ((hour_of_day - 7.0).max(0.0) / 15.0).min(1.0);
 				(base * self.rng.gen_range(0.6..1.4), 0.0, DeviceState::Idle)
 			}
-		};
+		}
+	}
+
+	/// Moves the registers (and SoC) by what flowed in the interval and reports the reading.
+	fn account(
+		&mut self,
+		import_w: f64,
+		export_w: f64,
+		hours: f64,
+		at_ms: u64,
+		state: DeviceState,
+	) -> Reading {
 		let mut d_in = import_w * hours;
 		let mut d_out = export_w * hours;
 		if self.kind.is_storage() {
@@ -162,5 +219,72 @@ impl SimDevice {
 				.then(|| Permill::from_parts((self.soc * 1_000_000.0).round() as u32)),
 			state,
 		}
+	}
+}
+
+/// Readings per bundle the runtime accepts.
+pub type MaxReadings = <openvpp_runtime::Runtime as pallet_telemetry::Config>::MaxReadingsPerBundle;
+
+/// A registered fleet device: its id and key, its simulation, and where its readings go on.
+pub struct FleetMember {
+	/// Device id on chain.
+	pub id: openvpp_primitives::DeviceId,
+	/// The device key that signs its bundles.
+	pub key: openvpp_primitives::keys::DeviceKeyPair,
+	/// Its simulated physics.
+	pub sim: SimDevice,
+	/// Sequence number of its next reading.
+	pub next_seq: u64,
+	/// Timestamp of its last reading, ms (0: none yet).
+	pub last_ms: u64,
+}
+
+impl FleetMember {
+	/// Continues from the chain's state of the device (registers, SoC, sequence, time).
+	pub fn resume_from(&mut self, state: Option<&pallet_telemetry::TelemetryState>) {
+		match state {
+			Some(s) => {
+				self.sim.resume(s.last_energy_in_wh, s.last_energy_out_wh, s.last_soc);
+				self.next_seq = s.last_seq + 1;
+				self.last_ms = s.last_timestamp_ms;
+			}
+			None => {
+				self.next_seq = 0;
+				self.last_ms = 0;
+			}
+		}
+	}
+
+	/// Signs the next bundle: `readings` readings spread evenly from the last one to a few
+	/// seconds before `now_ms` (so they are never ahead of chain time), or over
+	/// `first_interval_ms` each if the device has not reported yet. The energy of each interval
+	/// is what the device would really have moved in it.
+	pub fn next_bundle(
+		&mut self,
+		genesis: sp_core::H256,
+		now_ms: u64,
+		readings: u32,
+		first_interval_ms: u64,
+	) -> Result<openvpp_primitives::Bundle<MaxReadings>, String> {
+		let end = now_ms.saturating_sub(3_000);
+		let n = u64::from(readings.max(1));
+		let start = if self.last_ms == 0 {
+			end.saturating_sub(n * first_interval_ms)
+		} else {
+			self.last_ms
+		};
+		if end <= start + n {
+			return Err("no time has passed since the last reading".into());
+		}
+		let step_ms = (end - start) / n;
+		let values: Vec<Reading> =
+			(1..=n).map(|r| self.sim.step(start + r * step_ms, step_ms)).collect();
+		let bundle = self
+			.key
+			.signed_bundle(genesis, self.id, self.next_seq, &values)
+			.map_err(|e| format!("cannot sign a bundle: {e:?}"))?;
+		self.next_seq += n;
+		self.last_ms = start + n * step_ms;
+		Ok(bundle)
 	}
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 mod bench;
+mod feed;
 mod fleet;
 mod rpc;
 mod tx;
@@ -14,14 +15,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use openvpp_primitives::{
 	keys::{DeviceKeyPair, KeyScheme},
-	pack_readings, Bundle, DeviceId, DeviceKind, Nameplate, RegionId,
+	DeviceId, DeviceKind, Nameplate, RegionId,
 };
 use openvpp_runtime::{AccountId, RuntimeCall};
 use serde_json::json;
 use sp_core::{crypto::Ss58Codec, Pair};
 
 use crate::{
-	fleet::SimDevice,
+	fleet::{FleetMember, SimDevice},
 	rpc::Rpc,
 	tx::{sign, ChainContext, Signer},
 };
@@ -50,6 +51,9 @@ enum Command {
 	Device(DeviceCmd),
 	/// Registers a simulated fleet (if needed) and submits its signed readings.
 	Simulate(SimulateArgs),
+	/// Telemetry feeds for nodes' offchain workers.
+	#[command(subcommand)]
+	Feed(FeedCmd),
 	/// Load benchmark: finalized readings per second with batched bundles, against one
 	/// extrinsic per reading, in the same run (use a dev node you can fill).
 	Bench {
@@ -105,7 +109,7 @@ impl From<Scheme> for KeyScheme {
 	}
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum Kind {
 	Ev,
 	Battery,
@@ -168,8 +172,9 @@ enum DeviceCmd {
 	},
 }
 
+/// Which fleet a command works with.
 #[derive(clap::Args)]
-struct SimulateArgs {
+pub struct FleetArgs {
 	/// Number of devices in the fleet (kinds cycle PV, EV, battery, meter).
 	#[arg(long, default_value_t = 4)]
 	devices: u64,
@@ -179,6 +184,18 @@ struct SimulateArgs {
 	/// Seed of the device keys: device i uses `<seed>/<i>`.
 	#[arg(long, default_value = "//openvpp/sim")]
 	key_seed: String,
+	/// Region of the fleet.
+	#[arg(long, default_value_t = 1)]
+	region: RegionId,
+	/// Kinds of the devices, cycled (default: solar-pv, ev, battery, smart-meter).
+	#[arg(long, value_enum, value_delimiter = ',')]
+	kinds: Vec<Kind>,
+}
+
+#[derive(clap::Args)]
+struct SimulateArgs {
+	#[command(flatten)]
+	fleet: FleetArgs,
 	/// Rounds of readings to submit (each round: one bundle per device); 0 runs until
 	/// interrupted.
 	#[arg(long, default_value_t = 3)]
@@ -186,12 +203,37 @@ struct SimulateArgs {
 	/// Readings per bundle.
 	#[arg(long, default_value_t = 4)]
 	readings: u32,
-	/// Simulated time between readings, ms.
+	/// Simulated time between readings of a device's first bundle, ms.
 	#[arg(long, default_value_t = 15_000)]
 	interval_ms: u64,
-	/// Region of the fleet.
-	#[arg(long, default_value_t = 1)]
-	region: RegionId,
+}
+
+#[derive(Subcommand)]
+enum FeedCmd {
+	/// Serves the fleet's signed readings over HTTP for a node's offchain worker to pull.
+	Serve {
+		#[command(flatten)]
+		fleet: FleetArgs,
+		/// Address to listen on.
+		#[arg(long, default_value = "127.0.0.1:8787")]
+		listen: String,
+		/// Wire format.
+		#[arg(long, value_enum, default_value_t = feed::FeedFormat::Openvpp)]
+		format: feed::FeedFormat,
+		/// Gateway account (SS58 or secret URI) to authorize for the fleet's devices: the
+		/// account of the node's `gtwy` key.
+		#[arg(long)]
+		authorize: Option<String>,
+		/// A new bundle per device every this many ms.
+		#[arg(long, default_value_t = 6_000)]
+		period_ms: u64,
+		/// Readings per bundle.
+		#[arg(long, default_value_t = 4)]
+		readings: u32,
+		/// Bundles per device the feed keeps serving.
+		#[arg(long, default_value_t = 8)]
+		window: usize,
+	},
 }
 
 type CliResult = Result<(), String>;
@@ -220,6 +262,27 @@ fn main() -> ExitCode {
 		}
 		Command::Device(DeviceCmd::Show { id }) => show(&cli, *id),
 		Command::Simulate(args) => simulate(&cli, args),
+		Command::Feed(FeedCmd::Serve {
+			fleet,
+			listen,
+			format,
+			authorize,
+			period_ms,
+			readings,
+			window,
+		}) => feed::serve(
+			&cli.url,
+			&feed::ServeArgs {
+				listen: listen.clone(),
+				format: *format,
+				authorize: authorize.clone(),
+				period_ms: *period_ms,
+				readings: *readings,
+				window: *window,
+			},
+			fleet,
+			cli.json,
+		),
 		Command::Status { owner } => status(&cli, owner),
 		Command::Bench { devices, readings, seconds, owner, key_seed, in_flight } => bench::run(
 			&Rpc::new(&cli.url),
@@ -449,38 +512,30 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 	Ok(())
 }
 
-fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
-	let rpc = Rpc::new(&cli.url);
-	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
-	let owner = Signer::from_uri(&args.owner)?;
-	let forever = args.rounds == 0;
-	let progress = if cli.json {
-		indicatif::ProgressBar::hidden()
-	} else if forever {
-		indicatif::ProgressBar::new_spinner()
-	} else {
-		indicatif::ProgressBar::new(args.devices + u64::from(args.rounds))
-	};
-	progress.set_style(
-		indicatif::ProgressStyle::with_template("{msg:<24} [{bar:30}] {pos}/{len}")
-			.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-	);
-
-	// Register (or find) the fleet's devices.
-	progress.set_message("registering devices");
+/// Registers (or finds) the fleet's devices and resumes each from its state on chain.
+pub fn prepare_fleet(
+	rpc: &Rpc,
+	ctx: &ChainContext,
+	owner: &Signer,
+	args: &FleetArgs,
+	progress: &indicatif::ProgressBar,
+) -> Result<Vec<FleetMember>, String> {
 	let mut fleet = Vec::new();
 	for i in 0..args.devices {
 		let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, &format!("{}/{i}", args.key_seed))?;
-		let mut sim = SimDevice::for_index(i, 42);
+		let sim = match args.kinds.get((i as usize) % args.kinds.len().max(1)) {
+			Some(kind) => SimDevice::new((*kind).into(), 42 + i),
+			None => SimDevice::for_index(i, 42),
+		};
 		let existing: Option<DeviceId> = rpc
 			.runtime_call("DeviceIdentityApi_device_by_key", key.signer())
 			.map_err(|e| e.to_string())?;
 		let id = match existing {
 			Some(id) => id,
 			None => register_device(
-				&rpc,
-				&ctx,
-				&owner,
+				rpc,
+				ctx,
+				owner,
 				&key,
 				sim.kind,
 				sim.nameplate,
@@ -488,14 +543,60 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 				format!("openvpp-sim/{i}").into_bytes(),
 			)?,
 		};
-		let state: Option<pallet_telemetry::TelemetryState> =
-			rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())?;
-		if let Some(s) = &state {
-			sim.resume(s.last_energy_in_wh, s.last_energy_out_wh, s.last_soc);
-		}
-		fleet.push((id, key, sim));
+		let mut member = FleetMember { id, key, sim, next_seq: 0, last_ms: 0 };
+		member.resume_from(telemetry_state(rpc, id)?.as_ref());
+		fleet.push(member);
 		progress.inc(1);
 	}
+	Ok(fleet)
+}
+
+/// The dispatch of the demand-response event a device is enrolled in, if any.
+fn dispatch_of(rpc: &Rpc, id: DeviceId) -> Result<Option<fleet::Dispatch>, String> {
+	let profile: Option<pallet_v2g::StorageProfile> =
+		rpc.runtime_call("V2gApi_storage_profile", id).map_err(|e| e.to_string())?;
+	let Some(event_id) = profile.and_then(|p| p.history.active_event) else { return Ok(None) };
+	let event: Option<pallet_v2g::DrEvent<AccountId, openvpp_runtime::Balance>> =
+		rpc.runtime_call("V2gApi_event", event_id).map_err(|e| e.to_string())?;
+	let enrollment: Option<pallet_v2g::Enrollment<openvpp_runtime::Balance>> =
+		rpc.runtime_call("V2gApi_enrollment", (event_id, id)).map_err(|e| e.to_string())?;
+	Ok(event.zip(enrollment).and_then(|(e, en)| {
+		(en.status == pallet_v2g::EnrollmentStatus::Enrolled).then(|| fleet::Dispatch {
+			direction: e.direction,
+			power_w: en.committed_power_w,
+			soc_floor: f64::from(en.soc_floor.deconstruct()) / 1_000_000.0,
+			start_ms: e.window_start_ms,
+			end_ms: e.window_end_ms,
+		})
+	}))
+}
+
+fn telemetry_state(
+	rpc: &Rpc,
+	id: DeviceId,
+) -> Result<Option<pallet_telemetry::TelemetryState>, String> {
+	rpc.runtime_call("TelemetryApi_telemetry_state", id).map_err(|e| e.to_string())
+}
+
+fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
+	let rpc = Rpc::new(&cli.url);
+	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
+	let owner = Signer::from_uri(&args.fleet.owner)?;
+	let forever = args.rounds == 0;
+	let progress = if cli.json {
+		indicatif::ProgressBar::hidden()
+	} else if forever {
+		indicatif::ProgressBar::new_spinner()
+	} else {
+		indicatif::ProgressBar::new(args.fleet.devices + u64::from(args.rounds))
+	};
+	progress.set_style(
+		indicatif::ProgressStyle::with_template("{msg:<24} [{bar:30}] {pos}/{len}")
+			.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+	);
+
+	progress.set_message("registering devices");
+	let mut fleet = prepare_fleet(&rpc, &ctx, &owner, &args.fleet, &progress)?;
 
 	// Submit rounds of signed bundles, one extrinsic per round.
 	progress.set_message("submitting readings");
@@ -508,34 +609,14 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 		}
 		let now = now_ms();
 		let mut bundles = Vec::new();
-		for (id, key, sim) in fleet.iter_mut() {
+		for member in fleet.iter_mut() {
 			// Continue from what the chain accepted (a rejected bundle is simply re-covered).
-			let state: Option<pallet_telemetry::TelemetryState> =
-				rpc.runtime_call("TelemetryApi_telemetry_state", *id).map_err(|e| e.to_string())?;
-			let (next_seq, last_ms) =
-				state.map(|s| (s.last_seq + 1, s.last_timestamp_ms)).unwrap_or((0, 0));
-			// Readings end a few seconds before now, so they are never ahead of chain time, and
-			// are spread evenly over the time since the device's last reading: the energy of each
-			// interval is what the device would really have moved in it.
-			let end = now.saturating_sub(3_000);
-			let n = u64::from(args.readings);
-			let start =
-				if last_ms == 0 { end.saturating_sub(n * args.interval_ms) } else { last_ms };
-			let step_ms = (end.saturating_sub(start) / n).max(1);
-			let mut readings = Vec::new();
-			for r in 1..=n {
-				let at = start + r * step_ms;
-				readings.push(sim.step(at, step_ms));
+			member.resume_from(telemetry_state(&rpc, member.id)?.as_ref());
+			// Storage follows the demand-response event it is enrolled in.
+			if member.sim.kind.is_storage() {
+				member.sim.dispatch = dispatch_of(&rpc, member.id)?;
 			}
-			let packed = pack_readings(&readings).ok_or("simulated readings went backwards")?;
-			let signature = key.sign_bundle(ctx.genesis, *id, next_seq, &packed);
-			let bundle = Bundle {
-				device: *id,
-				first_seq: next_seq,
-				readings: packed.try_into().map_err(|_| "too many readings per bundle")?,
-				signature,
-			};
-			bundles.push(bundle);
+			bundles.push(member.next_bundle(ctx.genesis, now, args.readings, args.interval_ms)?);
 			submitted_readings += u64::from(args.readings);
 		}
 		let call = RuntimeCall::Telemetry(pallet_telemetry::Call::submit {
@@ -552,7 +633,7 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 	if cli.json {
 		println!(
 			"{}",
-			json!({ "devices": fleet.iter().map(|f| f.0).collect::<Vec<_>>(), "readingsSubmitted": submitted_readings })
+			json!({ "devices": fleet.iter().map(|f| f.id).collect::<Vec<_>>(), "readingsSubmitted": submitted_readings })
 		);
 	} else {
 		println!(
@@ -560,7 +641,7 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 			fleet.len(),
 			submitted_readings,
 			args.rounds,
-			args.owner
+			args.fleet.owner
 		);
 	}
 	Ok(())

@@ -57,4 +57,10 @@ pub struct Cli {
 	/// Options of a running node.
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// HTTP feed of device-signed telemetry (OpenVPP bundle JSON or OCPP 2.0.1
+	/// MeterValuesRequest JSON) for the offchain worker to pull and submit with the node's
+	/// gateway key (key type `gtwy`, sr25519). Repeatable.
+	#[arg(long = "telemetry-feed", value_name = "URL")]
+	pub telemetry_feeds: Vec<String>,
 }

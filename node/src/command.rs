@@ -140,6 +140,11 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
 		None => {
+			for url in &cli.telemetry_feeds {
+				pallet_feeds::keys::validate_url(url)
+					.map_err(|e| sc_cli::Error::Input(format!("--telemetry-feed {url}: {e}")))?;
+			}
+			let feeds = cli.telemetry_feeds.clone();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|mut config| async move {
 				// Raw telemetry readings are written to the offchain index so that the node can
@@ -151,10 +156,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, feeds)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, feeds)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

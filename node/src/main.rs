@@ -4,6 +4,8 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod feeds_rpc;
+mod grid_rpc;
 mod openvpp_rpc;
 mod rpc;
 mod service;

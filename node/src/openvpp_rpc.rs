@@ -88,11 +88,11 @@ impl<C, S> OpenVpp<C, S> {
 	}
 }
 
-fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+pub(crate) fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObject::owned(code, message.into(), None::<()>)
 }
 
-fn api_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+pub(crate) fn api_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 	error(-32000, format!("runtime API call failed: {e}"))
 }
 

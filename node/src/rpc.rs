@@ -1,5 +1,5 @@
 //! JSON-RPC: the standard Substrate methods, transaction payment, account nonces and the
-//! `openvpp_*` methods.
+//! `openvpp_*` methods (devices and telemetry, grid services and certificates, feeds).
 
 use std::sync::Arc;
 
@@ -12,7 +12,11 @@ use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
-use crate::openvpp_rpc::{OpenVpp, OpenVppApiServer};
+use crate::{
+	feeds_rpc::{Feeds, FeedsApiServer},
+	grid_rpc::{Grid, GridApiServer},
+	openvpp_rpc::{OpenVpp, OpenVppApiServer},
+};
 
 /// What the RPC handlers need from the node.
 pub struct FullDeps<C, P, S> {
@@ -43,7 +47,8 @@ where
 		+ BlockBuilder<Block>
 		+ pallet_device_identity::runtime_api::DeviceIdentityApi<Block, AccountId>
 		+ pallet_telemetry::runtime_api::TelemetryApi<Block, AccountId>
-		+ pallet_settlement::runtime_api::SettlementApi<Block, AccountId, Balance>,
+		+ pallet_settlement::runtime_api::SettlementApi<Block, AccountId, Balance>
+		+ pallet_v2g::runtime_api::V2gApi<Block, AccountId, Balance>,
 	P: TransactionPool + 'static,
 	S: sp_core::offchain::OffchainStorage + 'static,
 {
@@ -55,7 +60,9 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(OpenVpp::new(client, offchain_db, executor).into_rpc())?;
+	module.merge(OpenVpp::new(client.clone(), offchain_db.clone(), executor).into_rpc())?;
+	module.merge(Grid::new(client).into_rpc())?;
+	module.merge(Feeds::new(offchain_db).into_rpc())?;
 
 	Ok(module)
 }

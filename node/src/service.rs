@@ -134,6 +134,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	telemetry_feeds: Vec<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -190,6 +191,26 @@ pub fn new_full<
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	// The feeds the offchain worker pulls: the command line's, replacing those of the last run
+	// (feeds added over RPC last until a restart).
+	match backend.offchain_storage() {
+		Some(mut storage) => crate::feeds_rpc::write_feeds(&mut storage, &telemetry_feeds),
+		None if !telemetry_feeds.is_empty() => {
+			return Err(ServiceError::Other("--telemetry-feed needs an offchain database".into()))
+		}
+		None => {}
+	}
+	if !telemetry_feeds.is_empty() {
+		if config.offchain_worker.enabled {
+			log::info!(
+				"📡 Pulling {} telemetry feed(s); submissions need a `gtwy` key in the keystore",
+				telemetry_feeds.len()
+			);
+		} else {
+			log::warn!("--telemetry-feed is set but offchain workers are off: nothing is pulled");
+		}
+	}
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =

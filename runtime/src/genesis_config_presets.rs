@@ -25,6 +25,9 @@ fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaI
 	(aura.public().into(), grandpa.public().into())
 }
 
+/// Epoch length of development chains, ms.
+pub const DEV_EPOCH_MS: u64 = 60_000;
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
@@ -50,6 +53,8 @@ fn testnet_genesis(
 			pot_balance: 10_000_000 * UNITS,
 			reference_price_per_kwh: UNITS / 4,
 			emission_per_epoch: 100 * UNITS,
+			// Development chains settle every minute, so rewards show at once; others hourly.
+			epoch_duration_ms: if fast_governance { DEV_EPOCH_MS } else { 0 },
 		},
 		origins: crate::governance::pallet_custom_origins::GenesisConfig {
 			fast_governance,

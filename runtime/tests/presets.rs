@@ -81,3 +81,23 @@ fn pallet_configuration_is_sane() {
 		<AllPalletsWithSystem as IntegrityTest>::integrity_test();
 	});
 }
+
+#[test]
+fn development_settles_every_minute_and_other_chains_hourly() {
+	use openvpp_runtime::{
+		configs::openvpp::EPOCH_DURATION_MS, genesis_config_presets::DEV_EPOCH_MS,
+	};
+	let epoch = |preset| {
+		state_of(preset).execute_with(pallet_settlement::Pallet::<Runtime>::epoch_duration_ms)
+	};
+	assert_eq!(epoch("development"), DEV_EPOCH_MS);
+	assert_eq!(epoch("local_testnet"), EPOCH_DURATION_MS);
+	assert_eq!(epoch("staging"), EPOCH_DURATION_MS);
+	// Telemetry's accumulators follow the same epochs.
+	state_of("development").execute_with(|| {
+		assert_eq!(
+			<<Runtime as pallet_telemetry::Config>::EpochDurationMs as frame_support::traits::Get<u64>>::get(),
+			DEV_EPOCH_MS
+		);
+	});
+}

@@ -1,104 +1,91 @@
-// Vehicle-to-grid end to end: a grid operator (registered through sudo on the dev chain) opens
-// a discharge event with an escrowed budget, two EVs enroll, their device-signed readings
-// during the window are measured, and each owner is paid from the escrow.
+// Vehicle-to-grid end to end with the gateway's simulated fleet: a grid operator (registered
+// through sudo on the dev chain) opens a discharge event with an escrowed budget, two EVs and a
+// home battery of an `openvpp-gateway simulate` fleet enroll, the simulator follows the
+// dispatch and signs their readings, the chain measures delivery against each device's
+// baseline, and each owner is paid from the escrow exactly delivered (capped) × price.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/keyring';
-import { u8aToHex } from '@polkadot/util';
-import { connect, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
-import { possessionMessage, signBundle } from '../lib/openvpp.js';
+import { spawnSync } from 'node:child_process';
+import { WS, connectWithProvider, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
 
+const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
 let api;
+let provider;
 const { alice, bob, charlie } = devKeyring();
 const RUN = Date.now();
 const UNITS = 10n ** 12n;
-const CAPACITY_WH = 60_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const FLEET = ['--devices', '3', '--kinds', 'ev,ev,battery', '--owner', '//Charlie',
+  '--key-seed', `//e2e/v2g/${RUN}`, '--readings', '4'];
 
-before(async () => { api = await connect(); });
+function simulate(rounds) {
+  const r = spawnSync(BIN, ['--url', WS, '--json', 'simulate', ...FLEET, '--rounds', String(rounds)],
+    { encoding: 'utf8', timeout: 600_000 });
+  assert.equal(r.status, 0, r.stderr || r.stdout);
+  return JSON.parse(r.stdout);
+}
+
+before(async () => { ({ api, provider } = await connectWithProvider()); });
 after(async () => { await api?.disconnect(); });
 
-async function registerEv(n) {
-  const key = new Keyring({ type: 'sr25519' }).addFromUri(`//e2e/v2g/ev-${n}/${RUN}`);
-  const nonce = (await api.query.deviceIdentity.registrationNonce(charlie.address)).toNumber();
-  const proof = key.sign(possessionMessage(api.genesisHash, charlie.publicKey, nonce));
-  const r = await sendAndWait(api, api.tx.deviceIdentity.registerDevice(
-    'Ev', { capacityWh: CAPACITY_WH, maxImportW: 11_000, maxExportW: 11_000 }, 1, 'v2g-capable',
-    { Sr25519: u8aToHex(key.publicKey) }, { Sr25519: u8aToHex(proof) },
-  ), charlie);
-  const id = findEvent(api, r.events, 'deviceIdentity', 'DeviceRegistered').event.data[0].toNumber();
-  return { id, key, seq: 0, outWh: 20_000, lastMs: 0 };
-}
-
-// One signed reading per EV at `atMs`, discharging at `powerW` since the previous one.
-function reading(ev, atMs, powerW, state) {
-  const dt = ev.lastMs ? atMs - ev.lastMs : 0;
-  ev.outWh += Math.floor((powerW * dt) / 3_600_000);
-  ev.lastMs = atMs;
-  const socBp = Math.round(8_000 - ((ev.outWh - 20_000) / CAPACITY_WH) * 10_000);
-  const bundle = signBundle(ev.key, api.genesisHash, ev.id, ev.seq,
-    [{ timestampMs: atMs, energyInWh: 10_000, energyOutWh: ev.outWh, socBp, state }]);
-  ev.seq += 1;
-  return bundle;
-}
-
-test('two EVs deliver in a discharge event and are paid from the escrow', async () => {
+test('a simulated fleet follows a discharge event and is paid from the escrow', async () => {
   // The grid operator for region 1, through the dev chain's sudo (GridAdmin on real chains).
   await sendAndWait(api, api.tx.sudo.sudo(api.tx.v2g.addOperator(1, bob.address)), alice);
 
-  const evs = [await registerEv(1), await registerEv(2)];
-  // Both plugged in, idle at 80 % SoC.
-  const t0 = Date.now() - 2_000;
-  await sendAndWait(api, api.tx.telemetry.submit(evs.map((ev) => reading(ev, t0, 0, 'Idle'))), charlie);
+  // The fleet registers and reports (plugged in, charging or idle).
+  const [ev1, ev2, battery] = simulate(2).devices;
 
   const chainNow = (await api.query.timestamp.now()).toNumber();
   const start = chainNow + 75_000;
   const end = start + 120_000;
   const price = UNITS / 4n; // 0.25 VPP per kWh
+  const budget = 50n * UNITS;
   const opened = await sendAndWait(api, api.tx.v2g.openEvent(
-    1, 'Discharge', start, end, 20_000, price, 10, 50n * UNITS,
+    1, 'Discharge', start, end, 25_000, price, 10, budget,
   ), bob);
   const eventId = findEvent(api, opened.events, 'v2g', 'EventOpened').event.data[0].toNumber();
 
-  for (const ev of evs) {
-    await sendAndWait(api, api.tx.v2g.enroll(eventId, ev.id, 10_000, 300_000, null), charlie);
+  // 10 kW from each EV keeping 30 % for the driver, 4 kW from the battery.
+  const commitments = new Map([[ev1, 10_000], [ev2, 10_000], [battery, 4_000]]);
+  for (const [device, powerW] of commitments) {
+    await sendAndWait(api, api.tx.v2g.enroll(eventId, device, powerW, 300_000, null), charlie);
   }
-  const enrollment = await api.call.v2gApi.enrollment(eventId, evs[0].id);
-  assert.ok(enrollment.isSome, 'enrollment not visible through the runtime API');
+  // Aggregators read the event as OpenADR 3.
+  const adr = await provider.send('openvpp_openAdrEvents', [1, null, 100]);
+  assert.equal(adr.program.objectType, 'PROGRAM');
+  const adrEvent = adr.events.find((e) => e.id === `openvpp-dr-event-${eventId}`);
+  assert.equal(adrEvent.objectType, 'EVENT');
+  assert.equal(adrEvent.intervalPeriod.duration, 'PT2M');
+  assert.deepEqual(adrEvent.intervals[0].payloads[1], { type: 'DISPATCH_SETPOINT', values: [25] });
 
-  // Report every ~20 s until the window is over: idle before it, 10.5 kW during it.
-  while (Date.now() < end + 8_000) {
-    await sleep(20_000);
-    const at = Date.now() - 2_000;
-    const inWindow = at > start && at <= end;
-    await sendAndWait(api, api.tx.telemetry.submit(
-      evs.map((ev) => reading(ev, at, inWindow ? 10_500 : 0, inWindow ? 'Discharging' : 'Idle')),
-    ), charlie);
-  }
-  // Make sure chain time has passed the window.
+  // The simulator runs through the window (a round per block) and follows the dispatch.
+  const rounds = Math.ceil((end + 15_000 - Date.now()) / 6_500);
+  simulate(rounds);
   while ((await api.query.timestamp.now()).toNumber() <= end) await sleep(3_000);
 
-  const committedWh = Math.floor((10_000 * 120_000) / 3_600_000);
-  for (const ev of evs) {
-    const before = (await api.query.system.account(charlie.address)).data.free.toBigInt();
-    const r = await sendAndWait(api, api.tx.v2g.claimPayment(eventId, ev.id), charlie);
-    const paid = findEvent(api, r.events, 'v2g', 'PaymentClaimed');
-    assert.ok(paid, 'no PaymentClaimed event');
-    const data = paid.event.data;
+  let paidTotal = 0n;
+  for (const [device, powerW] of commitments) {
+    const r = await sendAndWait(api, api.tx.v2g.claimPayment(eventId, device), charlie);
+    const data = findEvent(api, r.events, 'v2g', 'PaymentClaimed').event.data;
     const deliveredWh = data.deliveredWh.toNumber();
-    const committed = data.committedWh.toNumber();
-    const amount = data.amount.toBigInt();
-    assert.equal(committed, committedWh);
-    assert.ok(deliveredWh > 0, 'nothing measured as delivered');
+    const committedWh = data.committedWh.toNumber();
+    assert.equal(committedWh, Math.floor((powerW * 120_000) / 3_600_000));
     const expected = (BigInt(Math.min(deliveredWh, committedWh)) * price) / 1_000n;
-    assert.equal(amount, expected);
-    const after = (await api.query.system.account(charlie.address)).data.free.toBigInt();
-    assert.ok(after > before - UNITS / 100n, 'owner not paid');
-    const profile = (await api.call.v2gApi.evProfile(ev.id)).unwrap().toJSON();
-    assert.equal(profile.capacityWh, CAPACITY_WH);
-    assert.ok(profile.history.eventsJoined >= 1, `participation not recorded: ${JSON.stringify(profile.history)}`);
-    assert.ok(profile.history.energyDeliveredWh > 0);
+    assert.equal(data.amount.toBigInt(), expected, `device ${device}`);
+    paidTotal += expected;
+    const report = await provider.send('openvpp_openAdrReport', [eventId, device]);
+    assert.equal(report.objectType, 'REPORT');
+    assert.equal(report.openvpp.deliveredWh, deliveredWh);
+    if (device !== battery) {
+      assert.ok(deliveredWh >= committedWh * 0.8, `EV ${device} delivered ${deliveredWh} of ${committedWh} Wh`);
+      const profile = (await api.call.v2gApi.evProfile(device)).unwrap().toJSON();
+      assert.ok(profile.history.eventsJoined >= 1);
+      assert.ok(profile.history.energyDeliveredWh > 0);
+    }
   }
+  // The escrow paid exactly what the claims paid.
+  const event = (await api.call.v2gApi.event(eventId)).unwrap();
+  assert.equal(event.paid.toBigInt(), paidTotal);
   // A second claim is refused.
-  await assert.rejects(sendAndWait(api, api.tx.v2g.claimPayment(eventId, evs[0].id), charlie), /v2g\.\w+/);
+  await assert.rejects(sendAndWait(api, api.tx.v2g.claimPayment(eventId, ev1), charlie), /v2g\.\w+/);
 });

@@ -36,9 +36,14 @@ impl<T: Config> Pallet<T> {
 		u64::try_from(T::UnixTime::now().as_millis()).unwrap_or(u64::MAX)
 	}
 
+	/// Length of an epoch, ms: the genesis choice, else `Config::EpochDurationMs`.
+	pub fn epoch_duration_ms() -> u64 {
+		crate::EpochDurationOverride::<T>::get().unwrap_or_else(T::EpochDurationMs::get)
+	}
+
 	/// Epoch that `ms` falls in.
 	pub fn epoch_of(ms: u64) -> EpochIndex {
-		ms.checked_div(T::EpochDurationMs::get()).unwrap_or_default()
+		ms.checked_div(Self::epoch_duration_ms()).unwrap_or_default()
 	}
 
 	/// Rewards owed but not yet paid (emitted − paid).
@@ -114,7 +119,7 @@ impl<T: Config> Pallet<T> {
 		EpochStatus {
 			current_epoch,
 			current_points: Epochs::<T>::get(current_epoch).map(|i| i.total_points).unwrap_or(0),
-			epoch_duration_ms: T::EpochDurationMs::get(),
+			epoch_duration_ms: Self::epoch_duration_ms(),
 			last_closed,
 			total_emitted: TotalEmitted::<T>::get(),
 			total_paid: TotalPaid::<T>::get(),

@@ -141,6 +141,12 @@ pub mod pallet {
 		CertificateDeposit,
 	}
 
+	/// Epoch length chosen at genesis, ms, when it differs from `Config::EpochDurationMs`
+	/// (development chains run minute-long epochs). Never changed afterwards: epoch indices
+	/// are chain time divided by it.
+	#[pallet::storage]
+	pub type EpochDurationOverride<T: Config> = StorageValue<_, u64, OptionQuery>;
+
 	/// Valuation parameters in force.
 	#[pallet::storage]
 	pub type ActiveParams<T: Config> = StorageValue<_, ValuationParams<BalanceOf<T>>, ValueQuery>;
@@ -288,6 +294,8 @@ pub mod pallet {
 		pub reference_price_per_kwh: BalanceOf<T>,
 		/// Reward emitted per epoch.
 		pub emission_per_epoch: BalanceOf<T>,
+		/// Epoch length, ms (at least a minute); 0 keeps `Config::EpochDurationMs`.
+		pub epoch_duration_ms: u64,
 	}
 
 	#[pallet::genesis_build]
@@ -309,6 +317,10 @@ pub mod pallet {
 				ValuationParams::standard(self.reference_price_per_kwh, self.emission_per_epoch)
 			};
 			ActiveParams::<T>::put(params);
+			if self.epoch_duration_ms != 0 {
+				assert!(self.epoch_duration_ms >= 60_000, "epochs last at least a minute");
+				EpochDurationOverride::<T>::put(self.epoch_duration_ms);
+			}
 		}
 	}
 

@@ -13,8 +13,19 @@ use crate::{
 	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp, V2g,
 };
 
-/// One hour: the epoch of telemetry accumulators, rewards and hourly certificates.
+/// One hour: the epoch of telemetry accumulators and rewards (certificates are always
+/// hourly). A chain may choose another length at genesis (`settlement.epochDurationMs`).
 pub const EPOCH_DURATION_MS: u64 = 3_600_000;
+
+/// The epoch length in force: settlement's genesis choice, else [`EPOCH_DURATION_MS`].
+/// Telemetry's accumulators and settlement's epochs share it.
+pub struct ChainEpochDuration;
+
+impl frame_support::traits::Get<u64> for ChainEpochDuration {
+	fn get() -> u64 {
+		Settlement::epoch_duration_ms()
+	}
+}
 
 parameter_types! {
 	pub const DeviceIdentityPalletId: PalletId = PalletId(*b"ovpp/dev");
@@ -61,7 +72,7 @@ impl pallet_telemetry::Config for Runtime {
 	type MaxFutureDriftMs = ConstU64<30_000>;
 	/// Readings older than 7 days are refused.
 	type MaxReadingAgeMs = ConstU64<{ 7 * 24 * 3_600_000 }>;
-	type EpochDurationMs = ConstU64<EPOCH_DURATION_MS>;
+	type EpochDurationMs = ChainEpochDuration;
 	type NameplateTolerance = TelemetryNameplateTolerance;
 	type SocEnergyTolerance = TelemetrySocEnergyTolerance;
 	type SocCapacityTolerance = TelemetrySocCapacityTolerance;

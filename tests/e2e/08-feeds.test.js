@@ -1,0 +1,121 @@
+// Offchain-worker feeds on the dev node: `openvpp-gateway feed serve` serves a fleet's signed
+// readings (OpenVPP JSON and OCPP 2.0.1 MeterValues); the node, holding a gateway key, pulls
+// them and submits them. A feed that returns junk and one that never answers are logged and
+// skipped while the chain goes on.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { u8aToHex } from '@polkadot/util';
+import { WS, connectWithProvider, devKeyring, sendAndWait } from '../lib/chain.js';
+
+const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
+const NODE_LOG = process.env.OPENVPP_NODE_LOG;
+const children = [];
+const servers = [];
+let api;
+let provider;
+
+after(async () => {
+  for (const c of children) c.kill('SIGTERM');
+  for (const s of servers) s.closeAllConnections?.(), s.close();
+  await api?.disconnect();
+});
+
+// Starts `feed serve` and resolves with its URL and device ids once it listens.
+function serveFeed(args) {
+  const child = spawn(BIN, ['--url', WS, '--json', 'feed', 'serve', '--listen', '127.0.0.1:0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      const info = JSON.parse(line);
+      resolve({ url: info.listening, devices: info.devices });
+    });
+    child.once('exit', (code) => reject(new Error(`feed serve exited ${code}: ${stderr}`)));
+  });
+}
+
+function listen(handler) {
+  const server = createServer(handler);
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve(`http://127.0.0.1:${server.address().port}/feed`);
+  }));
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+test('the offchain worker pulls OpenVPP and OCPP feeds and skips junk and silent ones', async () => {
+  ({ api, provider } = await connectWithProvider());
+  const { keyring, alice } = devKeyring();
+
+  // The node's gateway key (type gtwy), funded to pay for its submissions.
+  const gatewaySeed = '//e2e/feeds/gateway';
+  const gateway = keyring.addFromUri(gatewaySeed);
+  await provider.send('author_insertKey', ['gtwy', gatewaySeed, u8aToHex(gateway.publicKey)]);
+  await sendAndWait(api, api.tx.balances.transferKeepAlive(gateway.address, 100n * 10n ** 12n), alice);
+
+  const openvpp = await serveFeed(['--devices', '2', '--owner', '//Eve',
+    '--key-seed', '//e2e/feeds/openvpp', '--authorize', gateway.address, '--period-ms', '3000']);
+  const ocpp = await serveFeed(['--devices', '2', '--owner', '//Eve', '--format', 'ocpp',
+    '--key-seed', '//e2e/feeds/ocpp', '--authorize', gateway.address, '--period-ms', '3000']);
+  const junk = await listen((_req, res) => res.end('<html>502 Bad Gateway</html>'));
+  const silent = await listen(() => { /* never answers */ });
+
+  const startBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+  for (const url of [openvpp.url, ocpp.url, junk, silent]) {
+    assert.equal(await provider.send('openvpp_addFeed', [url]), true);
+  }
+  assert.equal(await provider.send('openvpp_addFeed', [openvpp.url]), false, 'no duplicates');
+  await assert.rejects(provider.send('openvpp_addFeed', ['ftp://example.org/feed']), /http/);
+
+  // Every device of both feeds gets readings on chain through the worker.
+  const devices = [...openvpp.devices, ...ocpp.devices];
+  await waitFor('readings from every feed device', async () => {
+    const states = await Promise.all(devices.map((d) => provider.send('openvpp_telemetryState', [d])));
+    return states.every((s) => s && s.lastSeq >= 7);
+  }, 150_000);
+
+  const feeds = await provider.send('openvpp_feeds', []);
+  const status = (url) => feeds.find((f) => f.url === url)?.status;
+  assert.ok(status(openvpp.url).submitted >= 4, JSON.stringify(feeds));
+  assert.ok(status(ocpp.url).submitted >= 4, JSON.stringify(feeds));
+  assert.ok(status(junk).failures >= 1);
+  assert.match(status(junk).lastError, /not an OpenVPP or OCPP feed/);
+  assert.ok(status(silent).failures >= 1);
+  assert.match(status(silent).lastError, /no answer within/);
+
+  // The chain kept producing blocks throughout, and the worker logged the bad feeds.
+  const endBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+  assert.ok(endBlock - startBlock >= 5, `only ${endBlock - startBlock} blocks`);
+  if (NODE_LOG) {
+    const log = readFileSync(NODE_LOG, 'utf8');
+    assert.match(log, new RegExp(`feed ${junk} skipped: not an OpenVPP or OCPP feed`));
+    assert.match(log, new RegExp(`feed ${silent} skipped: no answer within`));
+  }
+
+  // Each reading went on chain once: the worker never resubmitted a bundle.
+  const quality = await api.call.telemetryApi.gatewayQuality(gateway.address);
+  const q = quality.toJSON();
+  assert.equal(q.unknownDevice + q.notAuthorized + q.badSignature + q.deviceFaults, 0,
+    JSON.stringify(q));
+
+  for (const url of [openvpp.url, ocpp.url, junk, silent]) {
+    assert.equal(await provider.send('openvpp_removeFeed', [url]), true);
+  }
+  assert.deepEqual(await provider.send('openvpp_feeds', []), []);
+});

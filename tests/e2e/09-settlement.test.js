@@ -1,0 +1,118 @@
+// Settlement on the dev node (one-minute epochs): a solar array's verified generation becomes
+// claimable rewards once its epoch closes, and an hourly green certificate that its owner
+// retires against a meter's consumption in the same region and hour.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { connectWithProvider, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
+import { possessionMessage, signBundle } from '../lib/openvpp.js';
+
+const HOUR_MS = 3_600_000;
+const RUN = Date.now();
+const UNITS = 10n ** 12n;
+let api;
+let provider;
+let owner;
+const rpc = (method, params) => provider.send(method, params);
+
+before(async () => {
+  ({ api, provider } = await connectWithProvider());
+  const { alice } = devKeyring();
+  owner = new Keyring({ type: 'sr25519' }).addFromUri(`//e2e/settlement/${RUN}`);
+  await sendAndWait(api, api.tx.balances.transferKeepAlive(owner.address, 1_000n * UNITS), alice);
+});
+after(async () => { await api?.disconnect(); });
+
+async function register(kind, nameplate, key) {
+  const nonce = (await api.query.deviceIdentity.registrationNonce(owner.address)).toNumber();
+  const proof = key.sign(possessionMessage(api.genesisHash, owner.publicKey, nonce));
+  const reg = await sendAndWait(api, api.tx.deviceIdentity.registerDevice(
+    kind, nameplate, 1, `e2e/settlement/${kind}`,
+    { Sr25519: u8aToHex(key.publicKey) }, { Sr25519: u8aToHex(proof) },
+  ), owner);
+  const id = findEvent(api, reg.events, 'deviceIdentity', 'DeviceRegistered').event.data[0].toNumber();
+  await sendAndWait(api, api.tx.deviceIdentity.authorizeGateway(id, owner.address), owner);
+  return id;
+}
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 3_000));
+  }
+}
+
+test('generation becomes claimable rewards and a certificate retired in the same hour', async () => {
+  const keys = new Keyring({ type: 'sr25519' });
+  const pvKey = keys.addFromUri(`//e2e/settlement/pv/${RUN}`);
+  const meterKey = keys.addFromUri(`//e2e/settlement/meter/${RUN}`);
+  const pv = await register('SolarPv', { capacityWh: 0, maxImportW: 50, maxExportW: 5_000 }, pvKey);
+  const meter = await register('SmartMeter', { capacityWh: 0, maxImportW: 14_500, maxExportW: 5_000 }, meterKey);
+
+  // Readings inside one clock hour, ending just before chain time.
+  let now = (await api.query.timestamp.now()).toNumber();
+  if (now % HOUR_MS < 90_000) {
+    await new Promise((r) => setTimeout(r, 90_000 - (now % HOUR_MS) + 6_000));
+    now = (await api.query.timestamp.now()).toNumber();
+  }
+  const hour = Math.floor(now / HOUR_MS);
+  const times = [60_000, 45_000, 30_000, 15_000].map((ago) => now - ago);
+  // 4 kW of PV and a 2 kW household load, 15 s apart.
+  const pvReadings = times.map((t, i) => ({
+    timestampMs: t, energyInWh: 0, energyOutWh: 1_000 + i * 17, socBp: null, state: 'Generating',
+  }));
+  const meterReadings = times.map((t, i) => ({
+    timestampMs: t, energyInWh: 20_000 + i * 8, energyOutWh: 0, socBp: null, state: 'Idle',
+  }));
+  const submitted = await sendAndWait(api, api.tx.telemetry.submit([
+    signBundle(pvKey, api.genesisHash, pv, 0, pvReadings),
+    signBundle(meterKey, api.genesisHash, meter, 0, meterReadings),
+  ]), owner);
+  const batch = findEvent(api, submitted.events, 'telemetry', 'Submitted').event.data;
+  assert.equal(batch.acceptedBundles.toNumber(), 2);
+
+  // Rewards: the epoch closes within a minute; the pending amount is then paid by `claim`.
+  const pending = BigInt(await waitFor('the PV array to have claimable rewards', async () => {
+    const p = await rpc('openvpp_pendingRewards', [pv]);
+    return BigInt(p) > 0n ? p : null;
+  }, 180_000));
+  const claimed = await sendAndWait(api, api.tx.settlement.claim([pv]), owner);
+  const paid = findEvent(api, claimed.events, 'settlement', 'RewardsClaimed').event.data;
+  assert.equal(paid.owner.toString(), owner.address);
+  assert.ok(paid.amount.toBigInt() >= pending, `${paid.amount} < ${pending}`);
+  assert.equal(await rpc('openvpp_pendingRewards', [pv]), '0');
+  await assert.rejects(sendAndWait(api, api.tx.settlement.claim([pv]), owner), /settlement\.\w+/);
+
+  // A certificate for the hour's generation; certifying it twice is refused.
+  const generated = (await rpc('openvpp_device', [pv])).counters.energyOutWh;
+  const consumed = (await rpc('openvpp_device', [meter])).counters.energyInWh;
+  assert.ok(generated > 0 && consumed > 0);
+  const issued = await sendAndWait(api, api.tx.settlement.issueCertificates(pv, hour, generated), owner);
+  const certificate = findEvent(api, issued.events, 'settlement', 'CertificatesIssued').event.data.id.toNumber();
+  await assert.rejects(
+    sendAndWait(api, api.tx.settlement.issueCertificates(pv, hour, 1), owner),
+    /settlement\.GenerationAlreadyCertified/,
+  );
+  const held = await rpc('openvpp_certificates', [owner.address]);
+  const cert = held.find((c) => c.id === certificate);
+  assert.equal(cert.amountWh, generated);
+  assert.deepEqual([cert.provenance.device, cert.provenance.hour, cert.provenance.region], [pv, hour, 1]);
+
+  // Retired against the meter's consumption in the same region and hour: the proof of
+  // hourly-matched green consumption.
+  const amount = Math.min(generated, consumed);
+  await assert.rejects(
+    sendAndWait(api, api.tx.settlement.retire(certificate, amount + consumed + 1, meter), owner),
+    /settlement\.Exceeds/,
+  );
+  await sendAndWait(api, api.tx.settlement.retire(certificate, amount, meter), owner);
+  const proof = await rpc('openvpp_retirements', [owner.address, hour, hour]);
+  assert.equal(proof.totalWh, amount);
+  assert.equal(proof.retirements[0].meter, meter);
+  assert.equal(proof.retirements[0].certificate, certificate);
+  assert.equal(proof.retirements[0].source.device, pv);
+});
