@@ -5,7 +5,7 @@
 // baseline, and each owner is paid from the escrow exactly delivered (capped) × price.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { WS, connectWithProvider, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
 
 const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
@@ -18,11 +18,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FLEET = ['--devices', '3', '--kinds', 'ev,ev,battery', '--owner', '//Charlie',
   '--key-seed', `//e2e/v2g/${RUN}`, '--readings', '4'];
 
+// Runs `simulate` without blocking the event loop (the API's connection stays alive).
 function simulate(rounds) {
-  const r = spawnSync(BIN, ['--url', WS, '--json', 'simulate', ...FLEET, '--rounds', String(rounds)],
-    { encoding: 'utf8', timeout: 600_000 });
-  assert.equal(r.status, 0, r.stderr || r.stdout);
-  return JSON.parse(r.stdout);
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ['--url', WS, '--json', 'simulate', ...FLEET, '--rounds', String(rounds)]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out))
+      : reject(new Error(`simulate exited ${code}: ${err || out}`))));
+  });
 }
 
 before(async () => { ({ api, provider } = await connectWithProvider()); });
@@ -33,7 +39,7 @@ test('a simulated fleet follows a discharge event and is paid from the escrow', 
   await sendAndWait(api, api.tx.sudo.sudo(api.tx.v2g.addOperator(1, bob.address)), alice);
 
   // The fleet registers and reports (plugged in, charging or idle).
-  const [ev1, ev2, battery] = simulate(2).devices;
+  const [ev1, ev2, battery] = (await simulate(2)).devices;
 
   const chainNow = (await api.query.timestamp.now()).toNumber();
   const start = chainNow + 75_000;
@@ -60,7 +66,7 @@ test('a simulated fleet follows a discharge event and is paid from the escrow', 
 
   // The simulator runs through the window (a round per block) and follows the dispatch.
   const rounds = Math.ceil((end + 15_000 - Date.now()) / 6_500);
-  simulate(rounds);
+  await simulate(rounds);
   while ((await api.query.timestamp.now()).toNumber() <= end) await sleep(3_000);
 
   let paidTotal = 0n;
