@@ -197,6 +197,10 @@ pub fn serve(
 	fleet_args: &crate::FleetArgs,
 	json_out: bool,
 ) -> CliResult {
+	crate::check_readings_per_bundle(args.readings)?;
+	if args.period_ms < 1_000 {
+		return Err("--period-ms must be at least 1000".into());
+	}
 	let rpc = Rpc::new(url);
 	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
 	let owner = Signer::from_uri(&fleet_args.owner)?;

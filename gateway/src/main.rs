@@ -579,6 +579,7 @@ fn telemetry_state(
 }
 
 fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
+	check_readings_per_bundle(args.readings)?;
 	let rpc = Rpc::new(&cli.url);
 	let ctx = ChainContext::fetch(&rpc).map_err(|e| e.to_string())?;
 	let owner = Signer::from_uri(&args.fleet.owner)?;
@@ -645,6 +646,16 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 		);
 	}
 	Ok(())
+}
+
+/// Checks a readings-per-bundle option against what the runtime accepts.
+pub fn check_readings_per_bundle(readings: u32) -> CliResult {
+	let max = <fleet::MaxReadings as sp_core::Get<u32>>::get();
+	if (1..=max).contains(&readings) {
+		Ok(())
+	} else {
+		Err(format!("--readings must be between 1 and {max} (readings per bundle)"))
+	}
 }
 
 /// Wall-clock time, ms since the Unix epoch.

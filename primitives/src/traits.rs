@@ -13,6 +13,9 @@ pub trait DeviceRegistry<AccountId> {
 	fn is_gateway_authorized(id: DeviceId, gateway: &AccountId) -> bool;
 	/// Adds to the device's lifetime operating counters.
 	fn note_operation(id: DeviceId, delta: OperatingDelta);
+	/// Reflects the reward a device has earned over its life (planck) where its credential
+	/// shows it; a registry without one ignores it.
+	fn note_lifetime_reward(_id: DeviceId, _reward: u128) {}
 }
 
 /// Change to a device's lifetime operating counters.

@@ -60,4 +60,13 @@ test('bad arguments are refused with a non-zero exit', () => {
     '--capacity-wh', '5000', '--max-import-w', '14500', '--max-export-w', '0']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /implausible/);
+  const tooMany = gateway(['simulate', '--readings', '500']);
+  assert.notEqual(tooMany.code, 0);
+  assert.match(tooMany.err, /--readings must be between 1 and 96/);
+  const busy = gateway(['feed', 'serve', '--listen', 'not-an-address']);
+  assert.notEqual(busy.code, 0);
+  assert.match(busy.err, /cannot listen on not-an-address/);
+  const badFormat = gateway(['feed', 'serve', '--format', 'csv']);
+  assert.notEqual(badFormat.code, 0);
+  assert.match(badFormat.err, /invalid value 'csv'/);
 });

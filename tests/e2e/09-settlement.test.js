@@ -86,6 +86,9 @@ test('generation becomes claimable rewards and a certificate retired in the same
   assert.ok(paid.amount.toBigInt() >= pending, `${paid.amount} < ${pending}`);
   assert.equal(await rpc('openvpp_pendingRewards', [pv]), '0');
   await assert.rejects(sendAndWait(api, api.tx.settlement.claim([pv]), owner), /settlement\.\w+/);
+  // The device's NFT credential shows what it has earned.
+  const attribute = await api.query.nfts.attribute(0, pv, 'Pallet', 'lifetime_reward');
+  assert.equal(new TextDecoder().decode(attribute.unwrap()[0].toU8a(true)), paid.amount.toString());
 
   // A certificate for the hour's generation; certifying it twice is refused.
   const generated = (await rpc('openvpp_device', [pv])).counters.energyOutWh;

@@ -31,9 +31,12 @@ pub mod attribute_keys {
 	pub const COMMISSIONED_MS: &[u8] = b"commissioned_ms";
 	/// Whether a certifier attests the device: `yes` or `no`.
 	pub const ATTESTED: &[u8] = b"attested";
-	/// All keys, in the order they are set.
+	/// All keys set at registration, in the order they are set.
 	pub const ALL: [&[u8]; 7] =
 		[KIND, CAPACITY_WH, MAX_IMPORT_W, MAX_EXPORT_W, REGION, COMMISSIONED_MS, ATTESTED];
+	/// Reward the device has earned over its life, planck (set once it earned any, updated
+	/// each time settlement credits an epoch's reward).
+	pub const LIFETIME_REWARD: &[u8] = b"lifetime_reward";
 }
 
 fn decimal(n: u64) -> Vec<u8> {
@@ -135,6 +138,18 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		T::Nfts::set_attribute(&collection, &id, attribute_keys::ATTESTED, yes_no(attested))
+	}
+
+	/// Writes the lifetime reward into the credential. A failure (a credential that is gone)
+	/// leaves the attribute as it was: it mirrors settlement's record, which stays the truth.
+	pub(crate) fn set_credential_lifetime_reward(id: DeviceId, reward: u128) {
+		let collection = T::CollectionId::get();
+		let value = reward.to_string().into_bytes();
+		if let Err(e) =
+			T::Nfts::set_attribute(&collection, &id, attribute_keys::LIFETIME_REWARD, &value)
+		{
+			log::debug!(target: "runtime::device-identity", "credential {id}: {e:?}");
+		}
 	}
 
 	/// Holder of a device's credential, if it exists.

@@ -138,4 +138,10 @@ impl<T: Config> DeviceRegistry<T::AccountId> for Pallet<T> {
 	fn note_operation(id: DeviceId, delta: OperatingDelta) {
 		Counters::<T>::mutate_extant(id, |counters| add_operation(counters, &delta));
 	}
+
+	fn note_lifetime_reward(id: DeviceId, reward: u128) {
+		if Devices::<T>::contains_key(id) {
+			Self::set_credential_lifetime_reward(id, reward);
+		}
+	}
 }

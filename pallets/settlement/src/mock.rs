@@ -215,6 +215,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		pot_balance: POT,
 		reference_price_per_kwh: REFERENCE_PRICE,
 		emission_per_epoch: EMISSION,
+		epoch_duration_ms: 0,
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -50,9 +50,11 @@ impl<T: Config> Pallet<T> {
 		let Some(reward) = Self::settleable(&record) else { return };
 		DeviceEpochPoints::<T>::remove(device);
 		PendingRewards::<T>::mutate(device, |pending| *pending = pending.saturating_add(reward));
-		DeviceValues::<T>::mutate(device, |value| {
-			value.lifetime_reward = value.lifetime_reward.saturating_add(reward)
+		let lifetime = DeviceValues::<T>::mutate(device, |value| {
+			value.lifetime_reward = value.lifetime_reward.saturating_add(reward);
+			value.lifetime_reward
 		});
+		T::Devices::note_lifetime_reward(device, lifetime.unique_saturated_into());
 		Self::deposit_event(Event::ValueSettled {
 			device,
 			epoch: record.epoch,

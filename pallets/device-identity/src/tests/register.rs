@@ -345,3 +345,19 @@ fn integrity_test_accepts_the_mock_config() {
 		<DeviceIdentity as Hooks<u64>>::integrity_test();
 	});
 }
+
+#[test]
+fn the_credential_shows_the_lifetime_reward_settlement_reports() {
+	run(|| {
+		let id = register(&alice(), &sr_key("//Alice/pv"), DeviceKind::SolarPv, pv_5kwp(), DE_LU);
+		assert_eq!(DeviceIdentity::credential_attribute(id, attr::LIFETIME_REWARD), None);
+		<DeviceIdentity as DeviceRegistry<AccountId>>::note_lifetime_reward(id, 1_250_000_000_000);
+		assert_eq!(
+			DeviceIdentity::credential_attribute(id, attr::LIFETIME_REWARD),
+			Some(b"1250000000000".to_vec())
+		);
+		// An unknown device is ignored.
+		<DeviceIdentity as DeviceRegistry<AccountId>>::note_lifetime_reward(id + 1, 5);
+		assert_eq!(DeviceIdentity::credential_attribute(id + 1, attr::LIFETIME_REWARD), None);
+	});
+}

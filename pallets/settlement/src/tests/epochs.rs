@@ -2,7 +2,7 @@
 
 use frame_support::traits::fungible::{Inspect, Mutate};
 use openvpp_primitives::DeviceKind;
-use sp_runtime::{FixedPointNumber, FixedU128};
+use sp_runtime::{BuildStorage, FixedPointNumber, FixedU128};
 
 use super::{epoch, hour_ms};
 use crate::{mock::*, CurrentEpoch, Epochs, Event, LastClosedEpoch, TotalEmitted};
@@ -90,4 +90,32 @@ fn emission_is_capped_by_what_the_pot_holds_beyond_rewards_owed() {
 		assert!(second + 1 >= 50 * VPP - VPP / 1000);
 		assert!(TotalEmitted::<Test>::get() <= Balances::balance(&pot));
 	});
+}
+
+#[test]
+fn a_chain_may_choose_its_epoch_length_at_genesis() {
+	// Default: the runtime's constant (an hour here).
+	new_test_ext().execute_with(|| {
+		assert_eq!(Settlement::epoch_duration_ms(), 3_600_000);
+		assert_eq!(Settlement::epoch_of(5 * 3_600_000 + 1), 5);
+	});
+	// A development chain's minute-long epochs.
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> { epoch_duration_ms: 60_000, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(Settlement::epoch_duration_ms(), 60_000);
+		assert_eq!(Settlement::epoch_of(3_600_000), 60);
+		assert_eq!(Settlement::epoch_status().epoch_duration_ms, 60_000);
+	});
+}
+
+#[test]
+#[should_panic(expected = "epochs last at least a minute")]
+fn epochs_shorter_than_a_minute_are_refused_at_genesis() {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> { epoch_duration_ms: 59_999, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 }
