@@ -241,6 +241,29 @@ fn open_adr_event(id: EventId, e: &DrEvent<AccountId, Balance>) -> Value {
 	})
 }
 
+impl<C> Grid<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C::Api: V2gApi<Block, AccountId, Balance>,
+{
+	/// A page of a region's events at the best block, and the page size used.
+	fn events_page(
+		&self,
+		region: RegionId,
+		start_after: Option<EventId>,
+		limit: Option<u32>,
+	) -> RpcResult<(Vec<(EventId, DrEvent<AccountId, Balance>)>, u32)> {
+		let at = self.client.info().best_hash;
+		let limit = limit.unwrap_or(20).clamp(1, MAX_EVENT_PAGE);
+		let events = self
+			.client
+			.runtime_api()
+			.events_in_region(at, region, start_after, limit)
+			.map_err(api_error)?;
+		Ok((events, limit))
+	}
+}
+
 impl<C> GridApiServer for Grid<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
@@ -297,13 +320,7 @@ where
 		start_after: Option<EventId>,
 		limit: Option<u32>,
 	) -> RpcResult<Value> {
-		let at = self.client.info().best_hash;
-		let limit = limit.unwrap_or(20).clamp(1, MAX_EVENT_PAGE);
-		let events = self
-			.client
-			.runtime_api()
-			.events_in_region(at, region, start_after, limit)
-			.map_err(api_error)?;
+		let (events, limit) = self.events_page(region, start_after, limit)?;
 		let next = (events.len() == limit as usize).then(|| events.last().map(|(id, _)| *id));
 		Ok(json!({
 			"region": region,
@@ -324,13 +341,7 @@ where
 		start_after: Option<EventId>,
 		limit: Option<u32>,
 	) -> RpcResult<Value> {
-		let at = self.client.info().best_hash;
-		let limit = limit.unwrap_or(20).clamp(1, MAX_EVENT_PAGE);
-		let events = self
-			.client
-			.runtime_api()
-			.events_in_region(at, region, start_after, limit)
-			.map_err(api_error)?;
+		let (events, _) = self.events_page(region, start_after, limit)?;
 		Ok(json!({
 			"program": open_adr_program(region),
 			"events": events.iter().map(|(id, e)| open_adr_event(*id, e)).collect::<Vec<_>>(),

@@ -56,6 +56,22 @@ test('a simulated fleet follows a discharge event and is paid from the escrow', 
   for (const [device, powerW] of commitments) {
     await sendAndWait(api, api.tx.v2g.enroll(eventId, device, powerW, 300_000, null), charlie);
   }
+  // The event, its enrollments and the devices' profiles over JSON-RPC.
+  const rpcEvent = await provider.send('openvpp_drEvent', [eventId]);
+  assert.equal(rpcEvent.direction, 'discharge');
+  assert.equal(rpcEvent.participants, 3);
+  assert.equal(rpcEvent.budget, budget.toString());
+  const page = await provider.send('openvpp_drEvents', [1, null, 100]);
+  assert.ok(page.events.some((e) => e.id === eventId));
+  const enrolled = await provider.send('openvpp_enrollment', [eventId, ev1]);
+  assert.equal(enrolled.committedPowerW, 10_000);
+  assert.equal(enrolled.socFloorPercent, 30);
+  const evProfile = await provider.send('openvpp_evProfile', [ev1]);
+  assert.equal(evProfile.capacityWh, 60_000);
+  assert.equal(evProfile.history.activeEvent, eventId);
+  const batteryProfile = await provider.send('openvpp_storageProfile', [battery]);
+  assert.equal(batteryProfile.kind, 'battery');
+  assert.equal(await provider.send('openvpp_evProfile', [battery]), null);
   // Aggregators read the event as OpenADR 3.
   const adr = await provider.send('openvpp_openAdrEvents', [1, null, 100]);
   assert.equal(adr.program.objectType, 'PROGRAM');

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
-import { WS, connectWithProvider, devKeyring, sendAndWait } from '../lib/chain.js';
+import { WS, connectWithProvider, devKeyring, sendAndWait, waitFor } from '../lib/chain.js';
 
 const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
 const NODE_LOG = process.env.OPENVPP_NODE_LOG;
@@ -51,16 +51,6 @@ function listen(handler) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve(`http://127.0.0.1:${server.address().port}/feed`);
   }));
-}
-
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
 }
 
 test('the offchain worker pulls OpenVPP and OCPP feeds and skips junk and silent ones', async () => {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { connectWithProvider, devKeyring, sendAndWait, findEvent } from '../lib/chain.js';
+import { connectWithProvider, devKeyring, sendAndWait, findEvent, waitFor } from '../lib/chain.js';
 import { possessionMessage, signBundle } from '../lib/openvpp.js';
 
 const HOUR_MS = 3_600_000;
@@ -34,16 +34,6 @@ async function register(kind, nameplate, key) {
   const id = findEvent(api, reg.events, 'deviceIdentity', 'DeviceRegistered').event.data[0].toNumber();
   await sendAndWait(api, api.tx.deviceIdentity.authorizeGateway(id, owner.address), owner);
   return id;
-}
-
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3_000));
-  }
 }
 
 test('generation becomes claimable rewards and a certificate retired in the same hour', async () => {

@@ -76,3 +76,15 @@ export async function waitForBlocks(api, n, { finalized = false } = {}) {
     });
   });
 }
+
+// Polls `check` every `everyMs` until it returns something truthy (returned), or throws after
+// `timeoutMs`.
+export async function waitFor(what, check, timeoutMs, everyMs = 2_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

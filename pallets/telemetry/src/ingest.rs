@@ -67,12 +67,9 @@ impl<T: Config> Pallet<T> {
 		ctx: &VerifyContext,
 	) -> Result<u32, RejectReason> {
 		let device = bundle.device;
-		let view = T::Devices::device(device);
-		let view = verify::check_access(view.as_ref(), || {
-			T::Devices::is_gateway_authorized(device, gateway)
-		})?;
+		let view = Self::access(gateway, device)?;
 		let state = DeviceTelemetry::<T>::get(device);
-		let verified = match verify::verify_bundle(view, state.as_ref(), bundle, ctx) {
+		let verified = match verify::verify_bundle(&view, state.as_ref(), bundle, ctx) {
 			Ok(verified) => verified,
 			Err(reason) => {
 				if reason.blames_device() {
@@ -119,13 +116,19 @@ impl<T: Config> Pallet<T> {
 		state: Option<TelemetryState>,
 		ctx: &VerifyContext,
 	) -> Result<TelemetryState, RejectReason> {
-		let device = bundle.device;
+		let view = Self::access(gateway, bundle.device)?;
+		let state = state.or_else(|| DeviceTelemetry::<T>::get(bundle.device));
+		verify::verify_bundle(&view, state.as_ref(), bundle, ctx).map(|v| v.state)
+	}
+
+	/// The device's registry view, if it is active and `gateway` may submit for it.
+	fn access(
+		gateway: &T::AccountId,
+		device: openvpp_primitives::DeviceId,
+	) -> Result<openvpp_primitives::DeviceView<T::AccountId>, RejectReason> {
 		let view = T::Devices::device(device);
-		let view = verify::check_access(view.as_ref(), || {
-			T::Devices::is_gateway_authorized(device, gateway)
-		})?;
-		let state = state.or_else(|| DeviceTelemetry::<T>::get(device));
-		verify::verify_bundle(view, state.as_ref(), bundle, ctx).map(|v| v.state)
+		verify::check_access(view.as_ref(), || T::Devices::is_gateway_authorized(device, gateway))?;
+		view.ok_or(RejectReason::UnknownDevice)
 	}
 
 	/// Chain time, ms since the Unix epoch.
