@@ -4,7 +4,7 @@
 // skipped while the chain goes on.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { u8aToHex } from '@polkadot/util';
 import { WS, connectWithProvider, devKeyring, sendAndWait, waitFor } from '../lib/chain.js';
 
 const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
+const NODE_BIN = process.env.OPENVPP_NODE_BIN ?? 'openvpp-node';
 const NODE_LOG = process.env.OPENVPP_NODE_LOG;
 const RUN = Date.now();
 const children = [];
@@ -120,4 +121,11 @@ test('the offchain worker pulls OpenVPP and OCPP feeds and skips junk and silent
   }
   const left = (await provider.send('openvpp_feeds', [])).map((f) => f.url);
   for (const url of [openvpp.url, ocpp.url, junk, silent]) assert.ok(!left.includes(url));
+});
+
+test('the node refuses a feed URL it cannot pull, before starting', () => {
+  const r = spawnSync(NODE_BIN, ['--dev', '--tmp', '--telemetry-feed', 'ftp://meters.example/feed'],
+    { encoding: 'utf8', timeout: 60_000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--telemetry-feed ftp:\/\/meters.example\/feed: feed URL must start with http:\/\/ or https:\/\//);
 });
