@@ -18,13 +18,13 @@ use sp_version::RuntimeVersion;
 
 use openvpp_primitives::{DeviceId, RegionId};
 
-#[cfg(feature = "runtime-benchmarks")]
-use crate::AllPalletsWithSystem;
 use crate::{
 	AccountId, Aura, Balance, Block, DeviceIdentity, Executive, Grandpa, InherentDataExt, Nonce,
 	Runtime, RuntimeCall, RuntimeGenesisConfig, Settlement, System, Telemetry, TransactionPayment,
 	V2g, VERSION,
 };
+#[cfg(feature = "runtime-benchmarks")]
+use crate::{AllPalletsWithSystem, Balances, Timestamp};
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -329,7 +329,7 @@ impl_runtime_apis! {
 		fn dispatch_benchmark(
 			config: frame_benchmarking::BenchmarkConfig,
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
-			use frame_benchmarking::{BenchmarkBatch, BenchmarkError};
+			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
 			use sp_storage::TrackedStorageKey;
 

@@ -6,15 +6,17 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 use alloc::vec::Vec;
-use frame_support::traits::fungible::Mutate;
+use frame_support::traits::{fungible::Mutate, Get};
 use openvpp_primitives::{
-	possession_message, DeviceId, DeviceKind, Nameplate, RegionId, REGISTER_DOMAIN,
+	possession_message, AcceptedReadings, DeviceId, DeviceKind, DeviceState, Nameplate,
+	OnReadingsAccepted, RegionId, TimestampMs, REGISTER_DOMAIN,
 };
 use sp_core::{crypto::KeyTypeId, H256};
-use sp_runtime::{MultiSignature, MultiSigner};
+use sp_runtime::{FixedU128, MultiSignature, MultiSigner, Permill};
 
 use crate::{
-	currency::UNITS, AccountId, Balances, DeviceIdentity, Runtime, RuntimeOrigin, Timestamp,
+	currency::{CENTS, UNITS},
+	AccountId, Balances, DeviceIdentity, Runtime, RuntimeOrigin, V2g,
 };
 
 frame_benchmarking::define_benchmarks!(
@@ -93,13 +95,108 @@ fn register(
 	DeviceIdentity::device_by_key(MultiSigner::Sr25519(public)).expect("just registered")
 }
 
+/// Region of the telemetry benchmark's devices.
+const TELEMETRY_REGION: RegionId = 1;
+const HOUR_MS: TimestampMs = 3_600_000;
+
+/// Gives `device` points in a closed settlement epoch, so that settlement settles them (the
+/// heavier path) before booking the device's next accepted bundle.
+fn unsettled_points(device: DeviceId) {
+	use pallet_settlement::{CurrentEpoch, DeviceEpochPoints, EpochPoints, Epochs};
+	let mut current = CurrentEpoch::<Runtime>::get();
+	if current == 0 {
+		current = 1;
+		CurrentEpoch::<Runtime>::put(current);
+	}
+	let closed = current.saturating_sub(1);
+	Epochs::<Runtime>::mutate(closed, |info| {
+		let info = info.get_or_insert_with(Default::default);
+		info.total_points = info.total_points.saturating_add(1_000_000);
+		info.rate.get_or_insert(FixedU128::from_rational(1, 1_000));
+	});
+	DeviceEpochPoints::<Runtime>::insert(device, EpochPoints { epoch: closed, points: 1_000_000 });
+}
+
+/// Enrolls `device`, an EV of `owner` in [`TELEMETRY_REGION`], in an open discharge event whose
+/// window spans the two hours before and after the current chain time, so that v2g measures its
+/// next accepted bundle against the enrollment (the heavier path). Events are opened (and
+/// joined) before their window, so chain time is moved back for that and then restored; a new
+/// event is opened when the last one is full.
+fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
+	let now = pallet_timestamp::Now::<Runtime>::get();
+	let (start, end) = (now.saturating_sub(2 * HOUR_MS), now.saturating_add(2 * HOUR_MS));
+	pallet_timestamp::Now::<Runtime>::put(start.saturating_sub(HOUR_MS));
+	let operator: AccountId = frame_benchmarking::account("operator", 0, 0);
+	pallet_v2g::Operators::<Runtime>::mutate(TELEMETRY_REGION, |operators| {
+		if !operators.contains(&operator) {
+			operators.try_push(operator.clone()).expect("room for the benchmark operator");
+		}
+	});
+	let last = pallet_v2g::NextEventId::<Runtime>::get().checked_sub(1);
+	let reusable = last.filter(|id| {
+		pallet_v2g::Events::<Runtime>::get(id).is_some_and(|event| {
+			event.window_start_ms == start && event.participants < event.max_participants
+		})
+	});
+	let event = match reusable {
+		Some(id) => id,
+		None => {
+			let _ = Balances::mint_into(&operator, 100_000 * UNITS);
+			let id = pallet_v2g::NextEventId::<Runtime>::get();
+			V2g::open_event(
+				RuntimeOrigin::signed(operator),
+				TELEMETRY_REGION,
+				pallet_v2g::Direction::Discharge,
+				start,
+				end,
+				10_000_000,
+				CENTS,
+				<Runtime as pallet_v2g::Config>::MaxParticipants::get(),
+				10_000 * UNITS,
+			)
+			.expect("the benchmark event opens");
+			id
+		}
+	};
+	// v2g needs the EV's state of charge before it may commit energy.
+	<V2g as OnReadingsAccepted<AccountId>>::on_readings_accepted(
+		owner,
+		&AcceptedReadings {
+			device,
+			kind: DeviceKind::Ev,
+			region: TELEMETRY_REGION,
+			from_ms: start.saturating_sub(2 * HOUR_MS),
+			to_ms: start.saturating_sub(HOUR_MS),
+			energy_in_wh: 0,
+			energy_out_wh: 0,
+			readings: 1,
+			last_soc: Some(Permill::one()),
+			last_state: DeviceState::Idle,
+			peak_power_w: 0,
+		},
+	);
+	V2g::enroll(RuntimeOrigin::signed(owner.clone()), event, device, 5_000, Permill::zero(), None)
+		.expect("the benchmark device enrolls");
+	pallet_timestamp::Now::<Runtime>::put(now);
+}
+
 impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 	fn register_device(signer: MultiSigner, gateway: &AccountId) -> DeviceId {
 		let MultiSigner::Sr25519(public) = signer else {
 			panic!("telemetry benchmarks use sr25519 device keys")
 		};
 		// The gateway owns the device, which authorizes it.
-		register(gateway, pallet_telemetry::BENCHMARK_KEY_TYPE, public, DeviceKind::Ev, 1)
+		let device = register(
+			gateway,
+			pallet_telemetry::BENCHMARK_KEY_TYPE,
+			public,
+			DeviceKind::Ev,
+			TELEMETRY_REGION,
+		);
+		// The runtime's consumers of accepted readings take their heaviest paths.
+		unsettled_points(device);
+		enroll_in_live_event(gateway, device);
+		device
 	}
 
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
@@ -135,6 +232,10 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			.expect("the benchmark device can be attested");
 		}
 		id
+	}
+
+	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
+		pallet_timestamp::Now::<Runtime>::put(now_ms);
 	}
 }
 

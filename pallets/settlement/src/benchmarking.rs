@@ -1,7 +1,9 @@
 //! Benchmarks (v2) for every call and for the hooks telemetry and the block run.
 //!
 //! Epoch close and claim touch a fixed set of keys per epoch and per claimed device; neither
-//! depends on how many devices exist (run with 1 and with 100k registered devices to see it).
+//! depends on how many devices exist. Their benchmarks have a component `d` for the fleet, from
+//! one device to [`BENCHMARKED_FLEET`], whose per-device state is written straight to storage
+//! (see [`fleet`]); the fitted slope over `d` shows the cost does not grow with it.
 
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
@@ -57,6 +59,46 @@ fn report<T: Config>(device: DeviceId, kind: DeviceKind, energy_in_wh: u64, ener
 		last_state: DeviceState::Discharging,
 		peak_power_w: 5_000,
 	});
+}
+
+/// Ids of the devices [`fleet`] writes, far above those the registry hands out.
+const FLEET_BASE: DeviceId = 1 << 48;
+/// Points each fleet device holds in its epoch.
+const FLEET_POINTS: Points = 1_000_000;
+
+/// The per-device state `count` devices that reported in `epoch` leave in this pallet: their
+/// unsettled points (counted in the epoch's total) and, `with_rewards`, their earlier reward,
+/// pending and in their lifetime value (so every map a claim touches holds the fleet). Written
+/// straight to storage under ids the registry never hands out, so that a fleet of 100,000 is
+/// cheap to set up; the reward is counted as emitted, so the pot's outstanding reward covers
+/// it as on a real chain.
+fn fleet<T: Config>(count: u32, epoch: EpochIndex, with_rewards: bool) {
+	let reward: BalanceOf<T> = 1_000u32.into();
+	for i in 0..count {
+		let device = FLEET_BASE.saturating_add(u64::from(i));
+		DeviceEpochPoints::<T>::insert(device, EpochPoints { epoch, points: FLEET_POINTS });
+		if with_rewards {
+			PendingRewards::<T>::insert(device, reward);
+			DeviceValues::<T>::insert(
+				device,
+				DeviceValue {
+					lifetime_points: FLEET_POINTS,
+					lifetime_reward: reward,
+					energy_wh: Default::default(),
+				},
+			);
+		}
+	}
+	Epochs::<T>::mutate(epoch, |info| {
+		let info = info.get_or_insert_with(Default::default);
+		info.total_points =
+			info.total_points.saturating_add(FLEET_POINTS.saturating_mul(count.into()));
+	});
+	if with_rewards {
+		TotalEmitted::<T>::mutate(|total| {
+			*total = total.saturating_add(reward.saturating_mul(count.into()))
+		});
+	}
 }
 
 fn admin<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
@@ -139,8 +181,13 @@ mod benchmarks {
 		assert!(T::Currency::balance(&Pallet::<T>::pot_account()) >= amount);
 	}
 
+	/// `n` devices claimed; `d` other devices with points in the same epoch, pending reward and
+	/// lifetime value.
 	#[benchmark]
-	fn claim(n: Linear<1, { T::MaxDevicesPerClaim::get() }>) -> Result<(), BenchmarkError> {
+	fn claim(
+		n: Linear<1, { T::MaxDevicesPerClaim::get() }>,
+		d: Linear<1, { BENCHMARKED_FLEET }>,
+	) -> Result<(), BenchmarkError> {
 		let owner = funded::<T>("owner", 0);
 		fill_pot::<T>();
 		standard_params::<T>();
@@ -152,6 +199,7 @@ mod benchmarks {
 			report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
 			devices.push(device);
 		}
+		fleet::<T>(d, epoch, true);
 		Pallet::<T>::advance_epoch(epoch.saturating_add(1));
 		let devices: BoundedVec<DeviceId, T::MaxDevicesPerClaim> =
 			devices.try_into().map_err(|_| BenchmarkError::Weightless)?;
@@ -217,30 +265,43 @@ mod benchmarks {
 		assert!(Certificates::<T>::get(id).is_none());
 	}
 
+	/// The hook in a block inside the open epoch (chain time is read, nothing closes).
 	#[benchmark]
 	fn on_initialize_idle() {
+		CurrentEpoch::<T>::put(Pallet::<T>::epoch_of(NOON_MS));
+		T::BenchmarkHelper::set_time_ms(NOON_MS);
 		#[block]
 		{
 			Pallet::<T>::do_on_initialize();
 		}
+		assert_eq!(CurrentEpoch::<T>::get(), Pallet::<T>::epoch_of(NOON_MS));
 	}
 
+	/// The hook in the first block past an epoch boundary: `d` devices reported in the epoch
+	/// it closes (one registered device and `d - 1` more written by [`fleet`]), and pending
+	/// valuation parameters take effect.
 	#[benchmark]
-	fn on_initialize_close_epoch() {
+	fn on_initialize_close_epoch(d: Linear<1, { BENCHMARKED_FLEET }>) {
 		let owner = funded::<T>("owner", 0);
 		fill_pot::<T>();
 		standard_params::<T>();
+		let closing = Pallet::<T>::epoch_of(NOON_MS).saturating_sub(1);
+		CurrentEpoch::<T>::put(closing);
 		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
 		report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
+		fleet::<T>(d.saturating_sub(1), closing, false);
 		PendingParams::<T>::put((
-			CurrentEpoch::<T>::get().saturating_add(1),
+			closing.saturating_add(1),
 			ValuationParams::standard(2_000_000u32.into(), 1_000_000_000u32.into()),
 		));
-		let next = CurrentEpoch::<T>::get().saturating_add(1);
+		// The first block whose parent's time is past the boundary.
+		T::BenchmarkHelper::set_time_ms(NOON_MS.saturating_add(6_000));
 		#[block]
 		{
-			Pallet::<T>::advance_epoch(next);
+			Pallet::<T>::do_on_initialize();
 		}
+		assert_eq!(LastClosedEpoch::<T>::get(), Some(closing));
+		assert!(Epochs::<T>::get(closing).and_then(|info| info.rate).is_some());
 		assert!(PendingParams::<T>::get().is_none());
 	}
 

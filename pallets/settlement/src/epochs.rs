@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 			return T::WeightInfo::on_initialize_idle();
 		}
 		Self::advance_epoch(epoch);
-		T::WeightInfo::on_initialize_close_epoch()
+		T::WeightInfo::on_initialize_close_epoch(crate::BENCHMARKED_FLEET)
 	}
 
 	/// Closes the open epoch, opens `next` and activates parameters due by then. O(1).

@@ -186,6 +186,10 @@ impl crate::BenchmarkHelper<AccountId> for MockRegistry {
 	) -> DeviceId {
 		MockRegistry::add(*owner, kind, region, attested)
 	}
+
+	fn set_time_ms(now_ms: TimestampMs) {
+		pallet_timestamp::Now::<Test>::put(now_ms);
+	}
 }
 
 /// Balance of the reward pot at genesis.
