@@ -88,6 +88,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Settlement::Epochs` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PendingRewards` (r:16 w:16)
 	/// Proof: `Settlement::PendingRewards` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Collection` (r:1 w:1)
+	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Attribute` (r:16 w:16)
+	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::GenerationByHour` (r:16 w:16)
 	/// Proof: `Settlement::GenerationByHour` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `V2g::Profiles` (r:16 w:16)
@@ -102,18 +106,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 96]`.
 	fn submit(b: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1951 + b * (473 ±0)`
+		//  Measured:  `2264 + b * (754 ±0)`
 		//  Estimated: `6070 + b * (3120 ±0)`
-		// Minimum execution time: 266_536_000 picoseconds.
-		Weight::from_parts(60_078_776, 6070)
-			// Standard Error: 282_981
-			.saturating_add(Weight::from_parts(118_202_976, 0).saturating_mul(b.into()))
-			// Standard Error: 46_148
-			.saturating_add(Weight::from_parts(1_219_235, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(b.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(b.into())))
+		// Minimum execution time: 302_370_000 picoseconds.
+		Weight::from_parts(747_145, 6070)
+			// Standard Error: 327_689
+			.saturating_add(Weight::from_parts(147_478_881, 0).saturating_mul(b.into()))
+			// Standard Error: 53_439
+			.saturating_add(Weight::from_parts(1_740_968, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((13_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((11_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 3120).saturating_mul(b.into()))
 	}
 }
@@ -152,6 +156,10 @@ impl WeightInfo for () {
 	/// Proof: `Settlement::Epochs` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::PendingRewards` (r:16 w:16)
 	/// Proof: `Settlement::PendingRewards` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Collection` (r:1 w:1)
+	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Attribute` (r:16 w:16)
+	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::GenerationByHour` (r:16 w:16)
 	/// Proof: `Settlement::GenerationByHour` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `V2g::Profiles` (r:16 w:16)
@@ -166,18 +174,18 @@ impl WeightInfo for () {
 	/// The range of component `r` is `[1, 96]`.
 	fn submit(b: u32, r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1951 + b * (473 ±0)`
+		//  Measured:  `2264 + b * (754 ±0)`
 		//  Estimated: `6070 + b * (3120 ±0)`
-		// Minimum execution time: 266_536_000 picoseconds.
-		Weight::from_parts(60_078_776, 6070)
-			// Standard Error: 282_981
-			.saturating_add(Weight::from_parts(118_202_976, 0).saturating_mul(b.into()))
-			// Standard Error: 46_148
-			.saturating_add(Weight::from_parts(1_219_235, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().reads((12_u64).saturating_mul(b.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((10_u64).saturating_mul(b.into())))
+		// Minimum execution time: 302_370_000 picoseconds.
+		Weight::from_parts(747_145, 6070)
+			// Standard Error: 327_689
+			.saturating_add(Weight::from_parts(147_478_881, 0).saturating_mul(b.into()))
+			// Standard Error: 53_439
+			.saturating_add(Weight::from_parts(1_740_968, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().reads((13_u64).saturating_mul(b.into())))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes((11_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 3120).saturating_mul(b.into()))
 	}
 }
