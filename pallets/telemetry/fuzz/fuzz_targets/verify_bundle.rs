@@ -70,7 +70,7 @@ fn context(now_offset_ms: u32) -> VerifyContext {
 fuzz_target!(|data: &[u8]| {
 	let mut input = data;
 	let Ok(selector) = u8::decode(&mut input) else { return };
-	let state = if selector & 0x80 != 0 {
+	let mut state = if selector & 0x80 != 0 {
 		match TelemetryState::decode(&mut input) {
 			Ok(state) => Some(state),
 			Err(_) => return,
@@ -80,6 +80,16 @@ fuzz_target!(|data: &[u8]| {
 	};
 	let Ok(now_offset_ms) = u32::decode(&mut input) else { return };
 	let Ok(mut bundle) = FuzzBundle::decode(&mut input) else { return };
+	// Chain time is BASE_MS + a u32: absolute timestamps from the input would almost never
+	// fall inside the accepted window, and nothing after the time checks would run. The first
+	// reading's timestamp and the last accepted one are therefore offsets from BASE_MS
+	// (wrapping, so every u64 timestamp stays reachable).
+	if let Some(first) = bundle.readings.get_mut(0) {
+		first.time_ms = first.time_ms.wrapping_add(BASE_MS);
+	}
+	if let Some(s) = state.as_mut() {
+		s.last_timestamp_ms = s.last_timestamp_ms.wrapping_add(BASE_MS);
+	}
 	let view = view(selector & 0x7F);
 	let ctx = context(now_offset_ms);
 
