@@ -2,9 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::MultiSigner;
-
-use crate::{RegionId, TimestampMs, WattHours, Watts};
+use crate::{DevicePublicKey, ManufacturerId, ModelId, RewardEligibility, RegionId, TimestampMs, WattHours, Watts};
 
 /// What kind of energy asset a device is.
 ///
@@ -211,9 +209,17 @@ pub struct DeviceView<AccountId> {
 	/// Lifecycle status.
 	pub status: DeviceStatus,
 	/// Key the device signs its readings with.
-	pub signer: MultiSigner,
+	pub signer: DevicePublicKey,
 	/// Commissioning time (registration), ms.
 	pub commissioned_ms: TimestampMs,
 	/// Number of attestations currently valid.
 	pub attestations: u8,
+	/// Manufacturer and model of a device registered with a manufacturer's certificate
+	/// (whether or not that certificate is still valid).
+	pub hardware: Option<(ManufacturerId, ModelId)>,
+	/// Whether the device's certificate is valid now (its root key not revoked, not expired).
+	pub hardware_attested: bool,
+	/// What rewards and certificates the device may earn now (its attestation under its
+	/// region's policy).
+	pub eligibility: RewardEligibility,
 }

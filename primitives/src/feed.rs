@@ -13,7 +13,7 @@
 //!   ```
 //!   Readings are absolute (registers, not deltas); `socBp` is the state of charge in basis
 //!   points and may be omitted; `state` is one of `idle`, `charging`, `discharging`,
-//!   `generating`, `offline`; `signature` is the hex of the SCALE-encoded `MultiSignature` the
+//!   `generating`, `offline`; `signature` is the hex of the SCALE-encoded `DeviceSignature` the
 //!   device made over the bundle payload (see [`crate::bundle_message`]).
 //! - **OCPP 2.0.1 `MeterValuesRequest`** (one object, or an array of them), as a charging
 //!   station or its backend forwards meter values. Each `SampledValue` that carries a
@@ -33,9 +33,10 @@
 use alloc::{format, string::String, vec::Vec};
 use codec::{Decode, Encode};
 use serde::{Deserialize, Serialize};
-use sp_runtime::{BoundedVec, MultiSignature};
+use sp_runtime::BoundedVec;
 
-use crate::{pack_readings, Bundle, DeviceId, DeviceState, Reading};
+
+use crate::{pack_readings, Bundle, DeviceId, DeviceSignature, DeviceState, Reading};
 
 /// `format` of an OpenVPP bundle document.
 pub const OPENVPP_FORMAT: &str = "openvpp.bundles.v1";
@@ -166,7 +167,7 @@ pub enum FeedError {
 	NotMonotonic,
 	/// More readings than a bundle may carry, or none.
 	BadReadingCount(usize),
-	/// The signature is not hex of an encoded `MultiSignature`.
+	/// The signature is not hex of an encoded `DeviceSignature`.
 	BadSignature,
 	/// `signedMeterData` is not base64 of an encoded bundle.
 	BadSignedMeterData,
@@ -186,7 +187,7 @@ impl core::fmt::Display for FeedError {
 			Self::UnknownState(s) => write!(f, "unknown device state {s:?}"),
 			Self::NotMonotonic => write!(f, "time or a register goes backwards"),
 			Self::BadReadingCount(n) => write!(f, "{n} readings do not fit in a bundle"),
-			Self::BadSignature => write!(f, "signature is not hex of a SCALE MultiSignature"),
+			Self::BadSignature => write!(f, "signature is not hex of a SCALE DeviceSignature"),
 			Self::BadSignedMeterData => {
 				write!(f, "signedMeterData is not base64 of a SCALE bundle")
 			}
@@ -293,7 +294,7 @@ pub fn bundle_from_json<MaxReadings: sp_core::Get<u32>>(
 	}
 	let raw = json.signature.strip_prefix("0x").unwrap_or(&json.signature);
 	let bytes = hex::decode(raw).map_err(|_| FeedError::BadSignature)?;
-	let signature = MultiSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
+	let signature = DeviceSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
 	Ok(Bundle { device: json.device, first_seq: json.first_seq, readings, signature })
 }
 

@@ -7,6 +7,8 @@
 
 extern crate alloc;
 
+pub mod certificate;
+pub mod crypto;
 pub mod device;
 #[cfg(feature = "feed")]
 pub mod feed;
@@ -14,6 +16,8 @@ pub mod reading;
 pub mod signing;
 pub mod traits;
 
+pub use certificate::*;
+pub use crypto::*;
 pub use device::*;
 pub use reading::*;
 pub use signing::*;

@@ -4,9 +4,9 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_arithmetic::Permill;
-use sp_runtime::{BoundedVec, MultiSignature};
+use sp_runtime::BoundedVec;
 
-use crate::{DeviceId, TimestampMs, WattHours};
+use crate::{DeviceId, DeviceSignature, TimestampMs, WattHours};
 
 /// Operating state a device reports with each reading.
 #[derive(
@@ -195,7 +195,7 @@ pub struct Bundle<MaxReadings: sp_core::Get<u32>> {
 	/// The readings, oldest first.
 	pub readings: BoundedVec<PackedReading, MaxReadings>,
 	/// Device signature over the bundle payload.
-	pub signature: MultiSignature,
+	pub signature: DeviceSignature,
 }
 
 impl<MaxReadings: sp_core::Get<u32>> Clone for Bundle<MaxReadings> {

@@ -5,9 +5,7 @@
 
 use codec::Encode;
 use sp_core::H256;
-use sp_runtime::{traits::Verify, MultiSignature, MultiSigner};
-
-use crate::{DeviceId, PackedReading};
+use crate::{DeviceId, DevicePublicKey, DeviceSignature, PackedReading};
 
 /// Domain tag of a device's proof of possession at registration.
 pub const REGISTER_DOMAIN: &[u8; 20] = b"openvpp/register/v1\0";
@@ -72,32 +70,41 @@ pub fn bundle_message(
 
 /// Checks `signature` over `message` against the device key.
 pub fn verify_device_signature(
-	signer: &MultiSigner,
+	signer: &DevicePublicKey,
 	message: &[u8; 32],
-	signature: &MultiSignature,
+	signature: &DeviceSignature,
 ) -> bool {
-	use sp_runtime::traits::IdentifyAccount;
-	let account = signer.clone().into_account();
-	signature.verify(&message[..], &account)
+	signature.verify(&message[..], signer)
 }
 
 /// Device keys as a gateway holds them (std only).
 #[cfg(feature = "std")]
 pub mod keys {
 	use super::*;
-	use sp_core::{ed25519, sr25519, Pair};
+	pub use crate::KeyScheme;
+	use crate::P256Signature;
+	use alloc::string::String;
+	use sp_core::{ecdsa, ed25519, sr25519, Pair};
 
-	/// A device key pair of either supported scheme.
+	/// A device key pair of any supported scheme.
 	#[derive(Clone)]
 	pub enum DeviceKeyPair {
 		/// Schnorrkel/Ristretto (the Substrate default).
 		Sr25519(sr25519::Pair),
-		/// Ed25519 (common in secure elements).
+		/// Ed25519.
 		Ed25519(ed25519::Pair),
+		/// ECDSA secp256k1 (Substrate's `ecdsa`).
+		Ecdsa(ecdsa::Pair),
+		/// ECDSA P-256, as in secure elements and certified meters.
+		P256(p256::ecdsa::SigningKey),
 	}
 
 	impl DeviceKeyPair {
 		/// Derives a key from a secret URI (`//Alice/device/1`, a mnemonic, a hex seed).
+		///
+		/// A P-256 key from a URI is the scalar `blake2-256("openvpp/p256" ‖ uri)`, so test
+		/// fleets are reproducible; a `0x`-prefixed 32-byte hex secret is taken as the scalar
+		/// itself (the form secure-element provisioning tools export).
 		pub fn from_uri(scheme: KeyScheme, uri: &str) -> Result<Self, String> {
 			match scheme {
 				KeyScheme::Sr25519 => sr25519::Pair::from_string(uri, None)
@@ -106,22 +113,44 @@ pub mod keys {
 				KeyScheme::Ed25519 => ed25519::Pair::from_string(uri, None)
 					.map(Self::Ed25519)
 					.map_err(|e| alloc::format!("invalid ed25519 secret: {e:?}")),
+				KeyScheme::Ecdsa => ecdsa::Pair::from_string(uri, None)
+					.map(Self::Ecdsa)
+					.map_err(|e| alloc::format!("invalid ecdsa secret: {e:?}")),
+				KeyScheme::P256 => p256_from_uri(uri).map(Self::P256),
 			}
 		}
 
+		/// The scheme of the key.
+		pub fn scheme(&self) -> KeyScheme {
+			self.signer().scheme()
+		}
+
 		/// The public key as the chain stores it.
-		pub fn signer(&self) -> MultiSigner {
+		pub fn signer(&self) -> DevicePublicKey {
 			match self {
-				Self::Sr25519(p) => MultiSigner::Sr25519(p.public()),
-				Self::Ed25519(p) => MultiSigner::Ed25519(p.public()),
+				Self::Sr25519(p) => DevicePublicKey::Sr25519(p.public()),
+				Self::Ed25519(p) => DevicePublicKey::Ed25519(p.public()),
+				Self::Ecdsa(p) => DevicePublicKey::Ecdsa(p.public()),
+				Self::P256(k) => {
+					let point = k.verifying_key().to_encoded_point(true);
+					let mut bytes = [0u8; crate::COMPRESSED_POINT_LEN];
+					bytes.copy_from_slice(point.as_bytes());
+					DevicePublicKey::P256(crate::P256Public(bytes))
+				},
 			}
 		}
 
 		/// Signs a 32-byte message.
-		pub fn sign(&self, message: &[u8; 32]) -> MultiSignature {
+		pub fn sign(&self, message: &[u8; 32]) -> DeviceSignature {
 			match self {
-				Self::Sr25519(p) => MultiSignature::Sr25519(p.sign(&message[..])),
-				Self::Ed25519(p) => MultiSignature::Ed25519(p.sign(&message[..])),
+				Self::Sr25519(p) => DeviceSignature::Sr25519(p.sign(&message[..])),
+				Self::Ed25519(p) => DeviceSignature::Ed25519(p.sign(&message[..])),
+				Self::Ecdsa(p) => DeviceSignature::Ecdsa(p.sign(&message[..])),
+				Self::P256(k) => {
+					use p256::ecdsa::signature::Signer;
+					let signature: p256::ecdsa::Signature = k.sign(&message[..]);
+					DeviceSignature::P256(P256Signature(signature.to_bytes().into()))
+				},
 			}
 		}
 
@@ -131,7 +160,7 @@ pub mod keys {
 			genesis: H256,
 			owner: &AccountId,
 			nonce: u32,
-		) -> MultiSignature {
+		) -> DeviceSignature {
 			self.sign(&possession_message(REGISTER_DOMAIN, genesis, owner, nonce))
 		}
 
@@ -141,7 +170,7 @@ pub mod keys {
 			genesis: H256,
 			owner: &AccountId,
 			nonce: u32,
-		) -> MultiSignature {
+		) -> DeviceSignature {
 			self.sign(&possession_message(ROTATE_DOMAIN, genesis, owner, nonce))
 		}
 
@@ -152,7 +181,7 @@ pub mod keys {
 			device: DeviceId,
 			first_seq: u64,
 			readings: &[PackedReading],
-		) -> MultiSignature {
+		) -> DeviceSignature {
 			self.sign(&bundle_message(genesis, device, first_seq, readings))
 		}
 
@@ -193,13 +222,22 @@ pub mod keys {
 		Ok(crate::Bundle { device, first_seq, readings, signature })
 	}
 
-	/// Signature scheme of a device key.
-	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-	pub enum KeyScheme {
-		/// sr25519.
-		Sr25519,
-		/// ed25519.
-		Ed25519,
+	/// A P-256 signing key from a secret URI or a `0x` hex scalar (see
+	/// [`DeviceKeyPair::from_uri`]).
+	pub fn p256_from_uri(uri: &str) -> Result<p256::ecdsa::SigningKey, String> {
+		let scalar: [u8; 32] = match uri.strip_prefix("0x") {
+			Some(hex) if hex.len() == 64 => {
+				let mut out = [0u8; 32];
+				for (b, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
+					let pair = core::str::from_utf8(pair).map_err(|_| "invalid hex secret")?;
+					*b = u8::from_str_radix(pair, 16).map_err(|_| "invalid hex secret")?;
+				}
+				out
+			},
+			_ => sp_io::hashing::blake2_256(&[b"openvpp/p256".as_slice(), uri.as_bytes()].concat()),
+		};
+		p256::ecdsa::SigningKey::from_bytes(&scalar.into())
+			.map_err(|_| String::from("the secret is not a valid P-256 scalar"))
 	}
 
 	/// Encoded length of a value, for sizing reports.

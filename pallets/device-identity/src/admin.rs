@@ -33,7 +33,12 @@ impl<T: Config> Pallet<T> {
 			(MIN_UTC_OFFSET_MINUTES..=MAX_UTC_OFFSET_MINUTES).contains(&utc_offset_minutes),
 			Error::<T>::InvalidUtcOffset
 		);
-		Regions::<T>::insert(id, Region { name, zone_code: zone_code.clone(), utc_offset_minutes });
+		// A new region is attested-only until governance allows unattested devices a cap.
+		let unattested = Default::default();
+		Regions::<T>::insert(
+			id,
+			Region { name, zone_code: zone_code.clone(), utc_offset_minutes, unattested },
+		);
 		Self::deposit_event(Event::RegionCreated { region: id, zone_code });
 		Ok(())
 	}

@@ -14,13 +14,14 @@ use frame_support::traits::{
 };
 use frame_system::RawOrigin;
 use openvpp_primitives::{
-	possession_message, DeviceId, DeviceKind, DeviceStatus, Nameplate, RegionId, REGISTER_DOMAIN,
-	ROTATE_DOMAIN,
+	certificate_message, possession_message, AccuracyClass, CertificateBody, DeviceCertificate,
+	DeviceId, DeviceKind, DevicePublicKey, DeviceSignature, DeviceStatus, KeyScheme, Nameplate,
+	P256Signature, RegionId, UnattestedPolicy, REGISTER_DOMAIN, ROTATE_DOMAIN,
 };
 use sp_core::{crypto::KeyTypeId, H256};
 use sp_runtime::{
 	traits::{Saturating, StaticLookup},
-	MultiSignature, MultiSigner, SaturatedConversion,
+	SaturatedConversion,
 };
 
 /// Keystore slot of the benchmark's device keys.
@@ -28,17 +29,76 @@ const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ovpd");
 /// Region the benchmark devices are registered in.
 const REGION: RegionId = 1;
 
-fn new_key() -> MultiSigner {
-	MultiSigner::Sr25519(sp_io::crypto::sr25519_generate(KEY_TYPE, None))
+fn new_key() -> DevicePublicKey {
+	DevicePublicKey::Sr25519(sp_io::crypto::sr25519_generate(KEY_TYPE, None))
 }
 
-fn sign(signer: &MultiSigner, message: &[u8; 32]) -> Result<MultiSignature, BenchmarkError> {
+fn sign(signer: &DevicePublicKey, message: &[u8; 32]) -> Result<DeviceSignature, BenchmarkError> {
 	match signer {
-		MultiSigner::Sr25519(public) => sp_io::crypto::sr25519_sign(KEY_TYPE, public, message)
-			.map(MultiSignature::Sr25519)
+		DevicePublicKey::Sr25519(public) => sp_io::crypto::sr25519_sign(KEY_TYPE, public, message)
+			.map(DeviceSignature::Sr25519)
 			.ok_or(BenchmarkError::Stop("device key missing from the keystore")),
 		_ => Err(BenchmarkError::Stop("benchmark device keys are sr25519")),
 	}
+}
+
+/// A key of `scheme` and its signature over `message`, for the verification benchmarks.
+fn signed_by(
+	scheme: KeyScheme,
+	message: &[u8; 32],
+) -> Result<(DevicePublicKey, DeviceSignature), BenchmarkError> {
+	let missing = BenchmarkError::Stop("benchmark key missing from the keystore");
+	Ok(match scheme {
+		KeyScheme::Sr25519 => {
+			let key = new_key();
+			let signature = sign(&key, message)?;
+			(key, signature)
+		},
+		KeyScheme::Ed25519 => {
+			let public = sp_io::crypto::ed25519_generate(KEY_TYPE, None);
+			let signature = sp_io::crypto::ed25519_sign(KEY_TYPE, &public, message).ok_or(missing)?;
+			(DevicePublicKey::Ed25519(public), DeviceSignature::Ed25519(signature))
+		},
+		KeyScheme::Ecdsa => {
+			let public = sp_io::crypto::ecdsa_generate(KEY_TYPE, None);
+			let signature = sp_io::crypto::ecdsa_sign(KEY_TYPE, &public, message).ok_or(missing)?;
+			(DevicePublicKey::Ecdsa(public), DeviceSignature::Ecdsa(signature))
+		},
+		KeyScheme::P256 => {
+			use openvpp_primitives::crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey};
+			let signing = SigningKey::from_bytes(&[0x5au8; 32].into())
+				.map_err(|_| BenchmarkError::Stop("invalid P-256 scalar"))?;
+			let point = signing.verifying_key().to_encoded_point(true);
+			let public = openvpp_primitives::p256_compress(point.as_bytes())
+				.ok_or(BenchmarkError::Stop("invalid P-256 point"))?;
+			let signature: Signature = signing.sign(&message[..]);
+			(
+				DevicePublicKey::P256(public),
+				DeviceSignature::P256(P256Signature(signature.to_bytes().into())),
+			)
+		},
+	})
+}
+
+/// A manufacturer whose root key (sr25519, in the keystore) is `root`, with a model of EV
+/// chargers; returns (manufacturer, model).
+fn maker<T: Config>(root: &DevicePublicKey) -> Result<(u32, u32), BenchmarkError> {
+	let manufacturer = DeviceIdentity::<T>::do_create_manufacturer(
+		name_of_len(T::MaxCertifierNameLen::get()),
+		vec![root.clone()],
+	)?;
+	let model = DeviceIdentity::<T>::do_create_model(crate::DeviceModel {
+		manufacturer,
+		name: name_of_len(T::MaxCertifierNameLen::get())
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("model name too long"))?,
+		kind: DeviceKind::Ev,
+		max_nameplate: ev(),
+		accuracy_class: AccuracyClass::MidB,
+		key_scheme: KeyScheme::Sr25519,
+		proof_of_possession: true,
+	})?;
+	Ok((manufacturer, model))
 }
 
 fn fund<T: Config>(who: &T::AccountId) {
@@ -167,7 +227,7 @@ mod benchmarks {
 			proof,
 		);
 
-		assert!(DeviceByKey::<T>::contains_key(DeviceKey(signer)));
+		assert!(DeviceByKey::<T>::contains_key(signer));
 		assert_eq!(RegistrationNonce::<T>::get(&owner), nonce.saturating_add(1));
 		Ok(())
 	}
@@ -199,7 +259,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, signer.clone(), proof);
 
-		assert_eq!(DeviceByKey::<T>::get(DeviceKey(signer)), Some(id));
+		assert_eq!(DeviceByKey::<T>::get(signer), Some(id));
 		Ok(())
 	}
 
@@ -378,6 +438,182 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, id, lookup);
 
 		assert!(!Attestations::<T>::contains_key(id, &certifier));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn register_certified_device() -> Result<(), BenchmarkError> {
+		setup::<T>()?;
+		let root = new_key();
+		let (manufacturer, model) = maker::<T>(&root)?;
+		let owner = funded::<T>("owner", 0);
+		let signer = new_key();
+		let now = DeviceIdentity::<T>::now_ms();
+		let body = CertificateBody {
+			manufacturer,
+			model,
+			serial_hash: H256::repeat_byte(0x5e),
+			device_key: signer.clone(),
+			nameplate: ev(),
+			valid_from_ms: now,
+			valid_until_ms: now.saturating_add(20 * 365 * 86_400_000),
+			owner: Some(owner.clone()),
+		};
+		let certificate = DeviceCertificate {
+			signature: sign(&root, &certificate_message(&body))?,
+			root_key: 0,
+			body,
+		};
+		let nonce = RegistrationNonce::<T>::get(&owner);
+		let genesis = DeviceIdentity::<T>::genesis_hash();
+		let proof = sign(&signer, &possession_message(REGISTER_DOMAIN, genesis, &owner, nonce))?;
+		let metadata = vec![0u8; T::MaxMetadataLen::get() as usize];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), REGION, metadata, signer.clone(), certificate, Some(proof));
+
+		let id = DeviceByKey::<T>::get(signer).ok_or(BenchmarkError::Stop("not registered"))?;
+		assert!(Devices::<T>::get(id).is_some_and(|r| r.hardware.is_some()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_region_policy() -> Result<(), BenchmarkError> {
+		setup::<T>()?;
+		let origin = admin::<T>()?;
+		let policy = UnattestedPolicy::Capped { max_counted_w: 10_000 };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, REGION, policy);
+
+		assert_eq!(Regions::<T>::get(REGION).map(|r| r.unattested), Some(policy));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn create_manufacturer(k: Linear<1, { T::MaxRootKeys::get() }>) -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let keys: Vec<DevicePublicKey> = (0..k).map(|_| new_key()).collect();
+		let name = name_of_len(T::MaxCertifierNameLen::get());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, name, keys);
+
+		assert_eq!(crate::NextManufacturerId::<T>::get(), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn add_root_key() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let keys: Vec<DevicePublicKey> =
+			(0..T::MaxRootKeys::get().saturating_sub(1)).map(|_| new_key()).collect();
+		let manufacturer = DeviceIdentity::<T>::do_create_manufacturer(
+			name_of_len(T::MaxCertifierNameLen::get()),
+			keys,
+		)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, manufacturer, new_key());
+
+		assert!(crate::Manufacturers::<T>::get(manufacturer)
+			.is_some_and(|m| m.root_keys.len() as u32 == T::MaxRootKeys::get()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn retire_root_key() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let (manufacturer, _) = maker::<T>(&new_key())?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, manufacturer, 0);
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_root_key() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let (manufacturer, _) = maker::<T>(&new_key())?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, manufacturer, 0);
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn create_model() -> Result<(), BenchmarkError> {
+		let origin = admin::<T>()?;
+		let (manufacturer, _) = maker::<T>(&new_key())?;
+		let name = name_of_len(T::MaxCertifierNameLen::get());
+
+		#[extrinsic_call]
+		_(
+			origin as T::RuntimeOrigin,
+			manufacturer,
+			name,
+			DeviceKind::Battery,
+			Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 },
+			AccuracyClass::Unclassified,
+			KeyScheme::P256,
+			true,
+		);
+
+		assert_eq!(crate::NextModelId::<T>::get(), 2);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_ed25519() -> Result<(), BenchmarkError> {
+		let message = [0x42u8; 32];
+		let (key, signature) = signed_by(KeyScheme::Ed25519, &message)?;
+		let valid;
+		#[block]
+		{
+			valid = signature.verify(&message, &key);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_sr25519() -> Result<(), BenchmarkError> {
+		let message = [0x42u8; 32];
+		let (key, signature) = signed_by(KeyScheme::Sr25519, &message)?;
+		let valid;
+		#[block]
+		{
+			valid = signature.verify(&message, &key);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_ecdsa() -> Result<(), BenchmarkError> {
+		let message = [0x42u8; 32];
+		let (key, signature) = signed_by(KeyScheme::Ecdsa, &message)?;
+		let valid;
+		#[block]
+		{
+			valid = signature.verify(&message, &key);
+		}
+		assert!(valid);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn verify_p256() -> Result<(), BenchmarkError> {
+		let message = [0x42u8; 32];
+		let (key, signature) = signed_by(KeyScheme::P256, &message)?;
+		let valid;
+		#[block]
+		{
+			valid = signature.verify(&message, &key);
+		}
+		assert!(valid);
 		Ok(())
 	}
 

@@ -14,8 +14,12 @@
 //! - a deposit held from the owner with [`HoldReason::DeviceDeposit`], moved with the device on
 //!   transfer and released on decommissioning.
 //!
-//! The admin origin registers grid regions and certifiers (manufacturers, installers,
-//! auditors); certifiers attest devices. Other pallets read the registry through
+//! The admin origin registers grid regions (with their policy for unattested devices),
+//! certifiers (installers, auditors), manufacturers with root keys and the device models they
+//! publish. A device registered with a manufacturer's certificate (see
+//! [`openvpp_primitives::DeviceCertificate`]) is *hardware-attested* while the certificate is
+//! valid; revoking the root key that signed it ends that, checked in O(1) whenever the
+//! registry view of the device is read ([`hardware`]). Other pallets read the registry through
 //! [`openvpp_primitives::DeviceRegistry`]; clients through [`runtime_api::DeviceIdentityApi`].
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -24,6 +28,7 @@ extern crate alloc;
 
 mod admin;
 mod attestation;
+mod hardware;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(any(feature = "try-runtime", test))]
@@ -77,6 +82,17 @@ pub type RegionOf<T> = Region<<T as Config>::MaxRegionNameLen>;
 /// The stored certifier of a runtime.
 pub type CertifierOf<T> = Certifier<<T as Config>::MaxCertifierNameLen>;
 
+/// The stored manufacturer of a runtime.
+pub type ManufacturerOf<T> =
+	Manufacturer<<T as Config>::MaxCertifierNameLen, <T as Config>::MaxRootKeys>;
+
+/// The stored device model of a runtime.
+pub type DeviceModelOf<T> = DeviceModel<<T as Config>::MaxCertifierNameLen>;
+
+/// A device certificate as a runtime's calls take it.
+pub type DeviceCertificateOf<T> =
+	openvpp_primitives::DeviceCertificate<<T as frame_system::Config>::AccountId>;
+
 // FRAME's pallet macro expands to `expect` calls (metadata, storage info, error encoding);
 // nothing hand-written in this module uses `expect`: the logic lives in the feature modules.
 #[allow(clippy::expect_used)]
@@ -90,12 +106,12 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use openvpp_primitives::{DeviceId, DeviceKind, DeviceStatus, Nameplate, RegionId};
-	use sp_core::H256;
-	use sp_runtime::{
-		traits::{StaticLookup, Zero},
-		MultiSignature, MultiSigner,
+	use openvpp_primitives::{
+		AccuracyClass, DeviceId, DeviceKind, DevicePublicKey, DeviceSignature, DeviceStatus,
+		KeyScheme, ManufacturerId, ModelId, Nameplate, RegionId, UnattestedPolicy,
 	};
+	use sp_core::H256;
+	use sp_runtime::traits::{StaticLookup, Zero};
 
 	/// Storage layout version; bump it with a `VersionedMigration` on every layout change.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -160,9 +176,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRegionNameLen: Get<u32>;
 
-		/// Longest certifier name, bytes.
+		/// Longest certifier, manufacturer or model name, bytes.
 		#[pallet::constant]
 		type MaxCertifierNameLen: Get<u32>;
+
+		/// Most root keys a manufacturer may have registered over its life (never removed).
+		#[pallet::constant]
+		type MaxRootKeys: Get<u32>;
 
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
@@ -221,6 +241,28 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Manufacturers by id.
+	#[pallet::storage]
+	pub type Manufacturers<T: Config> =
+		StorageMap<_, Twox64Concat, ManufacturerId, ManufacturerOf<T>>;
+
+	/// The id the next manufacturer gets.
+	#[pallet::storage]
+	pub type NextManufacturerId<T: Config> = StorageValue<_, ManufacturerId, ValueQuery>;
+
+	/// Device models by id.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, DeviceModelOf<T>>;
+
+	/// The id the next model gets.
+	#[pallet::storage]
+	pub type NextModelId<T: Config> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// Device by (manufacturer, serial hash): a serial is registered once, ever.
+	#[pallet::storage]
+	pub type DeviceBySerial<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ManufacturerId, Identity, H256, DeviceId>;
+
 	/// Lifetime operating counters by device.
 	#[pallet::storage]
 	pub type Counters<T: Config> = StorageMap<_, Twox64Concat, DeviceId, LifetimeCounters>;
@@ -258,9 +300,64 @@ pub mod pallet {
 			/// Grid region.
 			region: RegionId,
 			/// Device key.
-			signer: MultiSigner,
+			signer: DevicePublicKey,
 			/// Deposit held from the owner.
 			deposit: BalanceOf<T>,
+		},
+		/// A registered device is hardware-attested by its manufacturer's certificate.
+		DeviceCertified {
+			/// Device.
+			device: DeviceId,
+			/// Manufacturer.
+			manufacturer: ManufacturerId,
+			/// Model.
+			model: ModelId,
+			/// blake2-256 of the serial number.
+			serial_hash: H256,
+		},
+		/// A region's policy for unattested devices changed.
+		RegionPolicySet {
+			/// Region id.
+			region: RegionId,
+			/// The new policy.
+			unattested: UnattestedPolicy,
+		},
+		/// A manufacturer was registered.
+		ManufacturerCreated {
+			/// Its id.
+			manufacturer: ManufacturerId,
+			/// Root keys it starts with.
+			root_keys: u32,
+		},
+		/// A root key was added to a manufacturer.
+		RootKeyAdded {
+			/// Manufacturer.
+			manufacturer: ManufacturerId,
+			/// Index of the new key.
+			index: u8,
+		},
+		/// A root key was retired (rotated out): no new certificates, old ones hold.
+		RootKeyRetired {
+			/// Manufacturer.
+			manufacturer: ManufacturerId,
+			/// Index of the key.
+			index: u8,
+		},
+		/// A root key was revoked: every certificate it signed is invalid from now on.
+		RootKeyRevoked {
+			/// Manufacturer.
+			manufacturer: ManufacturerId,
+			/// Index of the key.
+			index: u8,
+		},
+		/// A device model was published.
+		ModelCreated {
+			/// Its id.
+			model: ModelId,
+			/// Its manufacturer.
+			manufacturer: ManufacturerId,
+			/// Kind of asset.
+			kind: DeviceKind,
 		},
 		/// A device (its NFT and deposit) moved to a new owner.
 		DeviceTransferred {
@@ -276,9 +373,9 @@ pub mod pallet {
 			/// Device.
 			device: DeviceId,
 			/// Previous key.
-			old_signer: MultiSigner,
+			old_signer: DevicePublicKey,
 			/// New key.
-			new_signer: MultiSigner,
+			new_signer: DevicePublicKey,
 		},
 		/// A gateway may now submit the device's readings.
 		GatewayAuthorized {
@@ -361,8 +458,8 @@ pub mod pallet {
 		InvalidUtcOffset,
 		/// This device key is (or was) registered to a device.
 		DuplicateDeviceKey,
-		/// Device keys must be sr25519 or ed25519.
-		UnsupportedKeyType,
+		/// The device key is not a valid point of its curve.
+		InvalidDeviceKey,
 		/// The proof of possession is not the device key's signature over the expected payload
 		/// (domain, this chain's genesis hash, the caller, the caller's current nonce).
 		InvalidPossessionProof,
@@ -419,6 +516,51 @@ pub mod pallet {
 		/// The credential collection id (`CollectionId`) belongs to another owner, or
 		/// `pallet-nfts` would give the new collection another id.
 		CollectionIdUnavailable,
+		/// No manufacturer with this id.
+		UnknownManufacturer,
+		/// The manufacturer name or model name is empty or longer than `MaxCertifierNameLen`.
+		InvalidName,
+		/// A manufacturer needs at least one root key, at most `MaxRootKeys` over its life.
+		TooManyRootKeys,
+		/// No manufacturer needs a root key twice, and no root key is a device key.
+		DuplicateRootKey,
+		/// No root key with this index.
+		UnknownRootKey,
+		/// The root key is retired or revoked already.
+		RootKeyNotActive,
+		/// No model with this id.
+		UnknownModel,
+		/// The model's maximum nameplate is implausible for its kind.
+		InvalidModelRating,
+		/// The certificate's model belongs to another manufacturer.
+		ModelOfAnotherManufacturer,
+		/// The certificate's root key was retired before signing (it signs no new certificates).
+		RootKeyRetired,
+		/// The certificate's root key was revoked.
+		RootKeyRevoked,
+		/// The certificate is not the named root key's signature over its body.
+		InvalidCertificateSignature,
+		/// The certificate's validity has not started yet.
+		CertificateNotYetValid,
+		/// The certificate's validity has ended.
+		CertificateExpired,
+		/// The certificate's validity period is empty (ends before it starts).
+		InvalidValidityPeriod,
+		/// The certificate names another device key than the one presented.
+		CertificateForAnotherKey,
+		/// The device key's scheme is not the one the model's devices use.
+		KeySchemeNotOfModel,
+		/// The certificate's nameplate exceeds the model's maximum rating.
+		NameplateAboveModelRating,
+		/// A device with this manufacturer and serial number is (or was) registered.
+		SerialAlreadyRegistered,
+		/// The certificate may be used only by the account it names.
+		CertificateBoundToAnotherOwner,
+		/// The model's devices cannot sign a proof of possession, so the certificate must name
+		/// the owner.
+		CertificateMustNameOwner,
+		/// The model's devices sign a proof of possession; it is missing.
+		ProofOfPossessionMissing,
 	}
 
 	/// Regions, certifiers and devices the chain starts with.
@@ -432,7 +574,14 @@ pub mod pallet {
 		pub certifiers: Vec<(T::AccountId, String)>,
 		/// Devices registered without a proof of possession (genesis is trusted): owner,
 		/// kind, nameplate, region, key. Owners must be funded for the deposit.
-		pub devices: Vec<(T::AccountId, DeviceKind, Nameplate, RegionId, MultiSigner)>,
+		pub devices: Vec<(T::AccountId, DeviceKind, Nameplate, RegionId, DevicePublicKey)>,
+		/// Policies for unattested devices by region (a region not listed is attested-only).
+		pub region_policies: Vec<(RegionId, UnattestedPolicy)>,
+		/// Manufacturers (ids 0, 1, ... in order): name, root keys.
+		pub manufacturers: Vec<(String, Vec<DevicePublicKey>)>,
+		/// Models (ids 0, 1, ... in order): manufacturer, name, kind, maximum nameplate,
+		/// accuracy class, key scheme, whether devices sign a proof of possession.
+		pub models: Vec<(ManufacturerId, String, DeviceKind, Nameplate, AccuracyClass, KeyScheme, bool)>,
 	}
 
 	#[pallet::genesis_build]
@@ -454,6 +603,10 @@ pub mod pallet {
 			assert!(T::MaxMetadataLen::get() > 0, "MaxMetadataLen must allow metadata");
 			assert!(T::MaxRegionNameLen::get() > 0, "MaxRegionNameLen must allow a name");
 			assert!(T::MaxCertifierNameLen::get() > 0, "MaxCertifierNameLen must allow a name");
+			assert!(
+				T::MaxRootKeys::get() > 0 && T::MaxRootKeys::get() <= u32::from(u8::MAX),
+				"MaxRootKeys must allow a key and fit a u8 index"
+			);
 			assert!(!T::DeviceDeposit::get().is_zero(), "DeviceDeposit must not be zero");
 		}
 
@@ -488,15 +641,15 @@ pub mod pallet {
 		/// `possession_message(REGISTER_DOMAIN, genesis_hash, caller, nonce)` with the caller's
 		/// current `RegistrationNonce`. Holds `DeviceDeposit` from the caller.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::register_device())]
+		#[pallet::weight(Pallet::<T>::register_weight(proof.scheme()))]
 		pub fn register_device(
 			origin: OriginFor<T>,
 			kind: DeviceKind,
 			nameplate: Nameplate,
 			region: RegionId,
 			metadata: Vec<u8>,
-			signer: MultiSigner,
-			proof: MultiSignature,
+			signer: DevicePublicKey,
+			proof: DeviceSignature,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_register(owner, kind, nameplate, region, metadata, signer, proof).map(|_| ())
@@ -523,12 +676,12 @@ pub mod pallet {
 		/// `possession_message(ROTATE_DOMAIN, genesis_hash, caller, nonce)`. The old key stays
 		/// retired.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::rotate_key())]
+		#[pallet::weight(Pallet::<T>::rotate_weight(proof.scheme()))]
 		pub fn rotate_key(
 			origin: OriginFor<T>,
 			id: DeviceId,
-			new_signer: MultiSigner,
-			proof: MultiSignature,
+			new_signer: DevicePublicKey,
+			proof: DeviceSignature,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_rotate_key(owner, id, new_signer, proof)
@@ -660,6 +813,117 @@ pub mod pallet {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let certifier = T::Lookup::lookup(certifier)?;
 			Self::do_revoke_attestation(certifier, id)
+		}
+
+		/// Registers a hardware-attested device owned by the caller: kind and nameplate come
+		/// from its manufacturer's `certificate`, which must be valid now, signed by an active
+		/// root key, for a registered model and within the model's rating.
+		///
+		/// `signer` is the device key, which the certificate must name; `proof` its proof of
+		/// possession (as for `register_device`); a model whose devices cannot sign one takes
+		/// `None` and a certificate that names the caller.
+		#[pallet::call_index(16)]
+		#[pallet::weight(Pallet::<T>::register_certified_weight(&certificate, proof.as_ref()))]
+		pub fn register_certified_device(
+			origin: OriginFor<T>,
+			region: RegionId,
+			metadata: Vec<u8>,
+			signer: DevicePublicKey,
+			certificate: DeviceCertificateOf<T>,
+			proof: Option<DeviceSignature>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register_certified(owner, region, metadata, signer, certificate, proof)
+				.map(|_| ())
+		}
+
+		/// Sets what a region pays devices without a valid hardware attestation (admin origin).
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::set_region_policy())]
+		pub fn set_region_policy(
+			origin: OriginFor<T>,
+			region: RegionId,
+			unattested: UnattestedPolicy,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_set_region_policy(region, unattested)
+		}
+
+		/// Registers a manufacturer with its root keys (admin origin).
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::create_manufacturer(root_keys.len() as u32))]
+		pub fn create_manufacturer(
+			origin: OriginFor<T>,
+			name: Vec<u8>,
+			root_keys: Vec<DevicePublicKey>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_create_manufacturer(name, root_keys).map(|_| ())
+		}
+
+		/// Adds a root key to a manufacturer (admin origin), e.g. the successor in a rotation.
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::add_root_key())]
+		pub fn add_root_key(
+			origin: OriginFor<T>,
+			manufacturer: ManufacturerId,
+			key: DevicePublicKey,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_add_root_key(manufacturer, key)
+		}
+
+		/// Retires a root key (admin origin): it signs no new certificates; the devices it
+		/// certified stay attested (the end of a rotation).
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::retire_root_key())]
+		pub fn retire_root_key(
+			origin: OriginFor<T>,
+			manufacturer: ManufacturerId,
+			index: u8,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_end_root_key(manufacturer, index, false)
+		}
+
+		/// Revokes a compromised root key (admin origin): every device it certified loses its
+		/// attestation (and with it rewards and green certificates where the region demands
+		/// attestation), checked when each device is next read, without a loop over devices.
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::revoke_root_key())]
+		pub fn revoke_root_key(
+			origin: OriginFor<T>,
+			manufacturer: ManufacturerId,
+			index: u8,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_end_root_key(manufacturer, index, true)
+		}
+
+		/// Publishes a device model of a manufacturer (admin origin).
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::create_model())]
+		pub fn create_model(
+			origin: OriginFor<T>,
+			manufacturer: ManufacturerId,
+			name: Vec<u8>,
+			kind: DeviceKind,
+			max_nameplate: Nameplate,
+			accuracy_class: AccuracyClass,
+			key_scheme: KeyScheme,
+			proof_of_possession: bool,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let model = DeviceModel {
+				manufacturer,
+				name: BoundedVec::try_from(name).map_err(|_| Error::<T>::InvalidName)?,
+				kind,
+				max_nameplate,
+				accuracy_class,
+				key_scheme,
+				proof_of_possession,
+			};
+			Self::do_create_model(model).map(|_| ())
 		}
 	}
 }

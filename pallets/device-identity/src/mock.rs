@@ -134,6 +134,7 @@ impl pallet_device_identity::Config for Test {
 	type MaxAttestations = ConstU32<MAX_ATTESTATIONS>;
 	type MaxRegionNameLen = ConstU32<32>;
 	type MaxCertifierNameLen = ConstU32<48>;
+	type MaxRootKeys = ConstU32<4>;
 	type WeightInfo = ();
 }
 
@@ -195,6 +196,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		],
 		certifiers: vec![],
 		devices: vec![],
+		region_policies: vec![(DE_LU, openvpp_primitives::UnattestedPolicy::Capped { max_counted_w: 10_000 })],
+		manufacturers: vec![],
+		models: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

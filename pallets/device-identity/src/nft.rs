@@ -34,6 +34,14 @@ pub mod attribute_keys {
 	/// All keys set at registration, in the order they are set.
 	pub const ALL: [&[u8]; 7] =
 		[KIND, CAPACITY_WH, MAX_IMPORT_W, MAX_EXPORT_W, REGION, COMMISSIONED_MS, ATTESTED];
+	/// Manufacturer id of a hardware-attested device (decimal).
+	pub const MANUFACTURER: &[u8] = b"manufacturer";
+	/// Model id of a hardware-attested device (decimal).
+	pub const MODEL: &[u8] = b"model";
+	/// Serial-number hash of a hardware-attested device (64 hex digits).
+	pub const SERIAL_HASH: &[u8] = b"serial_hash";
+	/// Keys set for a device registered with a manufacturer's certificate.
+	pub const HARDWARE: [&[u8]; 3] = [MANUFACTURER, MODEL, SERIAL_HASH];
 	/// Reward the device has earned over its life, planck (set once it earned any, updated
 	/// each time settlement credits an epoch's reward).
 	pub const LIFETIME_REWARD: &[u8] = b"lifetime_reward";
@@ -121,18 +129,51 @@ impl<T: Config> Pallet<T> {
 		T::Nfts::disable_transfer(&collection, &id)
 	}
 
+	/// Writes a hardware-attested device's manufacturer, model and serial hash.
+	pub(crate) fn set_credential_hardware(
+		id: DeviceId,
+		attestation: &crate::HardwareAttestation,
+	) -> DispatchResult {
+		use attribute_keys::*;
+		let collection = Self::credential_collection()?;
+		let manufacturer = decimal(u64::from(attestation.manufacturer));
+		T::Nfts::set_attribute(&collection, &id, MANUFACTURER, &manufacturer)?;
+		T::Nfts::set_attribute(&collection, &id, MODEL, &decimal(u64::from(attestation.model)))?;
+		let mut serial = Vec::with_capacity(64);
+		for b in attestation.serial_hash.as_bytes() {
+			serial.extend_from_slice(alloc::format!("{b:02x}").as_bytes());
+		}
+		T::Nfts::set_attribute(&collection, &id, SERIAL_HASH, &serial)?;
+		T::Nfts::set_attribute(&collection, &id, ATTESTED, yes_no(true))
+	}
+
+	/// Removes the hardware attributes (a certified device whose key was replaced).
+	pub(crate) fn clear_credential_hardware(id: DeviceId) -> DispatchResult {
+		let collection = T::CollectionId::get();
+		for key in attribute_keys::HARDWARE {
+			if Self::credential_attribute(id, key).is_some() {
+				T::Nfts::clear_attribute(&collection, &id, key)?;
+			}
+		}
+		Ok(())
+	}
+
 	/// Burns a credential held by `owner` and clears its attributes.
 	pub(crate) fn burn_credential(id: DeviceId, owner: &T::AccountId) -> DispatchResult {
 		let collection = Self::credential_collection()?;
 		for key in attribute_keys::ALL {
 			T::Nfts::clear_attribute(&collection, &id, key)?;
 		}
+		Self::clear_credential_hardware(id)?;
 		T::Nfts::enable_transfer(&collection, &id)?;
 		T::Nfts::burn(&collection, &id, Some(owner))
 	}
 
-	/// Updates the credential's attestation attribute (no-op once burned).
+	/// Updates the credential's attestation attribute (no-op once burned); a device with a
+	/// manufacturer's certificate stays `yes`.
 	pub(crate) fn set_credential_attested(id: DeviceId, attested: bool) -> DispatchResult {
+		let certified = crate::Devices::<T>::get(id).is_some_and(|r| r.hardware.is_some());
+		let attested = attested || certified;
 		let collection = T::CollectionId::get();
 		if T::Nfts::owner(&collection, &id).is_none() {
 			return Ok(());

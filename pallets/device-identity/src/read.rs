@@ -4,12 +4,14 @@ use alloc::vec::Vec;
 use openvpp_primitives::{
 	DeviceId, DeviceRegistry, DeviceStatus, DeviceView, OperatingDelta, RegionId,
 };
-use sp_runtime::{MultiSigner, SaturatedConversion};
+use openvpp_primitives::{DevicePublicKey, ManufacturerId, ModelId};
+use sp_runtime::SaturatedConversion;
 
 use crate::{
-	registry::add_operation, Attestation, Attestations, CertifierInfo, Certifiers, Config,
-	Counters, DeviceByKey, DeviceInfo, DeviceKey, Devices, DevicesByOwner, Pallet, RegionInfo,
-	RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
+	registry::add_operation, Attestation, AttestationChain, Attestations, CertifierInfo,
+	Certifiers, Config, Counters, DeviceByKey, DeviceInfo, DeviceModelOf, Devices,
+	DevicesByOwner, ManufacturerInfo, ManufacturerOf, Manufacturers, ModelInfo, Models, Pallet,
+	RegionInfo, RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
 };
 
 fn page_len(limit: u32) -> usize {
@@ -22,6 +24,29 @@ fn region_info<T: Config>(id: RegionId, region: RegionOf<T>) -> RegionInfo {
 		name: region.name.into_inner(),
 		zone_code: region.zone_code.into_inner(),
 		utc_offset_minutes: region.utc_offset_minutes,
+		unattested: region.unattested,
+	}
+}
+
+fn manufacturer_info<T: Config>(id: ManufacturerId, m: ManufacturerOf<T>) -> ManufacturerInfo {
+	ManufacturerInfo {
+		id,
+		name: m.name.into_inner(),
+		root_keys: m.root_keys.into_inner(),
+		since_ms: m.since_ms,
+	}
+}
+
+fn model_info<T: Config>(id: ModelId, m: DeviceModelOf<T>) -> ModelInfo {
+	ModelInfo {
+		id,
+		manufacturer: m.manufacturer,
+		name: m.name.into_inner(),
+		kind: m.kind,
+		max_nameplate: m.max_nameplate,
+		accuracy_class: m.accuracy_class,
+		key_scheme: m.key_scheme,
+		proof_of_possession: m.proof_of_possession,
 	}
 }
 
@@ -29,15 +54,19 @@ impl<T: Config> Pallet<T> {
 	/// Everything about a device in one read.
 	pub fn device_info(id: DeviceId) -> Option<DeviceInfo<T::AccountId>> {
 		let record = Devices::<T>::get(id)?;
+		let hardware_attested =
+			record.hardware.is_some_and(|h| Self::attestation_valid(&h, Self::now_ms()));
 		Some(DeviceInfo {
 			id,
+			hardware: record.hardware,
+			hardware_attested,
 			nft_holder: Self::credential_holder(id),
 			owner: record.owner,
 			kind: record.kind,
 			nameplate: record.nameplate,
 			region: record.region,
 			status: record.status,
-			signer: record.signer.0,
+			signer: record.signer,
 			commissioned_ms: record.commissioned_ms,
 			metadata: record.metadata.into_inner(),
 			gateways: record.gateways.into_inner(),
@@ -48,8 +77,51 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The device a key belongs (or, for a rotated-out key, belonged) to.
-	pub fn device_by_key(signer: MultiSigner) -> Option<DeviceId> {
-		DeviceByKey::<T>::get(DeviceKey(signer))
+	pub fn device_by_key(signer: DevicePublicKey) -> Option<DeviceId> {
+		DeviceByKey::<T>::get(signer)
+	}
+
+	/// A manufacturer by id.
+	pub fn manufacturer_info(id: ManufacturerId) -> Option<ManufacturerInfo> {
+		Manufacturers::<T>::get(id).map(|m| manufacturer_info::<T>(id, m))
+	}
+
+	/// Manufacturers in id order from `start_after + 1`, at most `limit`.
+	pub fn manufacturers(start_after: Option<ManufacturerId>, limit: u32) -> Vec<ManufacturerInfo> {
+		let from = start_after.map_or(0, |id| id.saturating_add(1));
+		let next = crate::NextManufacturerId::<T>::get();
+		(from..next)
+			.filter_map(Self::manufacturer_info)
+			.take(page_len(limit))
+			.collect()
+	}
+
+	/// A model by id.
+	pub fn model_info(id: ModelId) -> Option<ModelInfo> {
+		Models::<T>::get(id).map(|m| model_info::<T>(id, m))
+	}
+
+	/// Models in id order from `start_after + 1`, at most `limit`.
+	pub fn models(start_after: Option<ModelId>, limit: u32) -> Vec<ModelInfo> {
+		let from = start_after.map_or(0, |id| id.saturating_add(1));
+		let next = crate::NextModelId::<T>::get();
+		(from..next).filter_map(Self::model_info).take(page_len(limit)).collect()
+	}
+
+	/// A device's chain of trust: its certificate, manufacturer, model and root key, and
+	/// whether it holds now. `None` for a device registered without a certificate.
+	pub fn attestation_chain(id: DeviceId) -> Option<AttestationChain> {
+		let hardware = Devices::<T>::get(id)?.hardware?;
+		let manufacturer = Self::manufacturer_info(hardware.manufacturer)?;
+		let root_key = manufacturer.root_keys.get(usize::from(hardware.root_key))?.clone();
+		Some(AttestationChain {
+			device: id,
+			hardware,
+			model: Self::model_info(hardware.model)?,
+			valid: Self::attestation_valid(&hardware, Self::now_ms()),
+			manufacturer,
+			root_key,
+		})
 	}
 
 	/// Devices (not decommissioned) of `owner`, at most `limit` (capped at `MAX_PAGE_LEN`), in
@@ -116,15 +188,23 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> DeviceRegistry<T::AccountId> for Pallet<T> {
 	fn device(id: DeviceId) -> Option<DeviceView<T::AccountId>> {
-		Devices::<T>::get(id).map(|r| DeviceView {
-			owner: r.owner,
-			kind: r.kind,
-			region: r.region,
-			nameplate: r.nameplate,
-			status: r.status,
-			signer: r.signer.0,
-			commissioned_ms: r.commissioned_ms,
-			attestations: u8::try_from(r.attestations).unwrap_or(u8::MAX),
+		Devices::<T>::get(id).map(|r| {
+			// O(1): one read of the manufacturer record, only for certified devices.
+			let hardware_attested =
+				r.hardware.is_some_and(|h| Self::attestation_valid(&h, Self::now_ms()));
+			DeviceView {
+				eligibility: Self::eligibility(r.region, hardware_attested),
+				hardware: r.hardware.map(|h| (h.manufacturer, h.model)),
+				hardware_attested,
+				owner: r.owner,
+				kind: r.kind,
+				region: r.region,
+				nameplate: r.nameplate,
+				status: r.status,
+				signer: r.signer,
+				commissioned_ms: r.commissioned_ms,
+				attestations: u8::try_from(r.attestations).unwrap_or(u8::MAX),
+			}
 		})
 	}
 

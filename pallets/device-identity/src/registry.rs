@@ -17,15 +17,16 @@ use openvpp_primitives::{
 	NameplateError, RegionId, TimestampMs, REGISTER_DOMAIN, ROTATE_DOMAIN,
 };
 use sp_core::H256;
+use openvpp_primitives::{DevicePublicKey, DeviceSignature};
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	DispatchError, DispatchResult, MultiSignature, MultiSigner,
+	DispatchError, DispatchResult,
 };
 
 use crate::{
 	Attestations, Config, Counters, DeviceByKey, DeviceKey, DeviceRecord, DeviceRecordOf, Devices,
-	DevicesByOwner, Error, Event, HoldReason, LifetimeCounters, NextDeviceId, Pallet, Regions,
-	RegistrationNonce,
+	DevicesByOwner, Error, Event, HardwareAttestation, HoldReason, LifetimeCounters, NextDeviceId,
+	Pallet, Regions, RegistrationNonce,
 };
 
 impl<T> From<NameplateError> for Error<T> {
@@ -51,22 +52,19 @@ impl<T: Config> Pallet<T> {
 		TimestampMs::try_from(T::UnixTime::now().as_millis()).unwrap_or(TimestampMs::MAX)
 	}
 
-	/// Refuses key schemes other than sr25519 and ed25519.
-	fn ensure_supported_key(signer: &MultiSigner) -> DispatchResult {
-		ensure!(
-			matches!(signer, MultiSigner::Sr25519(_) | MultiSigner::Ed25519(_)),
-			Error::<T>::UnsupportedKeyType
-		);
+	/// Refuses an ECDSA key that is not a point of its curve.
+	fn ensure_supported_key(signer: &DevicePublicKey) -> DispatchResult {
+		ensure!(signer.is_valid_point(), Error::<T>::InvalidDeviceKey);
 		Ok(())
 	}
 
 	/// Checks a proof of possession of `signer` for `owner` under `domain`; returns the nonce
 	/// to store once the call succeeds.
-	fn check_possession(
+	pub(crate) fn check_possession(
 		domain: &[u8; 20],
 		owner: &T::AccountId,
-		signer: &MultiSigner,
-		proof: &MultiSignature,
+		signer: &DevicePublicKey,
+		proof: &DeviceSignature,
 	) -> Result<u32, DispatchError> {
 		let nonce = RegistrationNonce::<T>::get(owner);
 		let message = possession_message(domain, Self::genesis_hash(), owner, nonce);
@@ -79,7 +77,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Validates the owner-supplied description of a new device.
-	fn validate_new_device(
+	pub(crate) fn validate_new_device(
 		kind: DeviceKind,
 		nameplate: &Nameplate,
 		region: RegionId,
@@ -98,16 +96,16 @@ impl<T: Config> Pallet<T> {
 		nameplate: Nameplate,
 		region: RegionId,
 		metadata: Vec<u8>,
-		signer: MultiSigner,
-		proof: MultiSignature,
+		signer: DevicePublicKey,
+		proof: DeviceSignature,
 	) -> Result<DeviceId, DispatchError> {
 		Self::ensure_supported_key(&signer)?;
-		let key = DeviceKey(signer);
+		let key: DeviceKey = signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
-		let next_nonce = Self::check_possession(REGISTER_DOMAIN, &owner, &key.0, &proof)?;
+		let next_nonce = Self::check_possession(REGISTER_DOMAIN, &owner, &key, &proof)?;
 		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
-		let id =
-			Self::insert_device(&owner, kind, nameplate, region, metadata, key, Self::now_ms())?;
+		let now = Self::now_ms();
+		let id = Self::insert_device(&owner, kind, nameplate, region, metadata, key, now, None)?;
 		RegistrationNonce::<T>::insert(&owner, next_nonce);
 		Ok(id)
 	}
@@ -120,17 +118,17 @@ impl<T: Config> Pallet<T> {
 		nameplate: Nameplate,
 		region: RegionId,
 		metadata: Vec<u8>,
-		signer: MultiSigner,
+		signer: DevicePublicKey,
 	) -> Result<DeviceId, DispatchError> {
 		Self::ensure_supported_key(&signer)?;
-		let key = DeviceKey(signer);
+		let key: DeviceKey = signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
 		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
-		Self::insert_device(owner, kind, nameplate, region, metadata, key, 0)
+		Self::insert_device(owner, kind, nameplate, region, metadata, key, 0, None)
 	}
 
 	/// Holds the deposit, mints the credential and writes the record of a validated device.
-	fn insert_device(
+	pub(crate) fn insert_device(
 		owner: &T::AccountId,
 		kind: DeviceKind,
 		nameplate: Nameplate,
@@ -138,6 +136,7 @@ impl<T: Config> Pallet<T> {
 		metadata: BoundedVec<u8, T::MaxMetadataLen>,
 		key: DeviceKey,
 		commissioned_ms: TimestampMs,
+		hardware: Option<HardwareAttestation>,
 	) -> Result<DeviceId, DispatchError> {
 		let id = NextDeviceId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::DeviceIdsExhausted)?;
@@ -148,7 +147,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&reason, owner, deposit)?;
 		Self::mint_credential(id, owner, kind, &nameplate, region, commissioned_ms)?;
 
-		let signer = key.0.clone();
+		let signer = key.clone();
 		DeviceByKey::<T>::insert(&key, id);
 		Devices::<T>::insert(
 			id,
@@ -164,6 +163,7 @@ impl<T: Config> Pallet<T> {
 				gateways: BoundedVec::new(),
 				attestations: 0,
 				deposit,
+				hardware,
 			},
 		);
 		DevicesByOwner::<T>::insert(owner, id, ());
@@ -233,23 +233,31 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_rotate_key(
 		owner: T::AccountId,
 		id: DeviceId,
-		new_signer: MultiSigner,
-		proof: MultiSignature,
+		new_signer: DevicePublicKey,
+		proof: DeviceSignature,
 	) -> DispatchResult {
 		let mut record = Self::owned_device(&owner, id)?;
 		ensure!(record.status != DeviceStatus::SuspendedByAdmin, Error::<T>::SuspendedByAdmin);
 		Self::ensure_supported_key(&new_signer)?;
-		let key = DeviceKey(new_signer);
+		let key: DeviceKey = new_signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
-		let next_nonce = Self::check_possession(ROTATE_DOMAIN, &owner, &key.0, &proof)?;
+		let next_nonce = Self::check_possession(ROTATE_DOMAIN, &owner, &key, &proof)?;
 
-		let new_signer = key.0.clone();
+		let new_signer = key.clone();
 		let old = core::mem::replace(&mut record.signer, key.clone());
 		// The old key keeps pointing at this device, so it can never be registered again.
 		DeviceByKey::<T>::insert(&key, id);
 		Devices::<T>::insert(id, record);
 		RegistrationNonce::<T>::insert(&owner, next_nonce);
-		Self::deposit_event(Event::DeviceKeyRotated { device: id, old_signer: old.0, new_signer });
+		// A new key is not the one the manufacturer certified: the device is no longer
+		// hardware-attested (the serial stays taken).
+		if let Some(mut record) = Devices::<T>::get(id) {
+			if record.hardware.take().is_some() {
+				Devices::<T>::insert(id, record);
+				Self::clear_credential_hardware(id)?;
+			}
+		}
+		Self::deposit_event(Event::DeviceKeyRotated { device: id, old_signer: old, new_signer });
 		Ok(())
 	}
 
@@ -286,12 +294,40 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Applies the genesis config: regions, certifiers, the credential collection, devices.
+	/// Applies the genesis config: regions and their policies, certifiers, manufacturers and
+	/// models, the credential collection, devices.
 	pub(crate) fn build_genesis(config: &crate::GenesisConfig<T>) {
 		for (id, name, zone_code, offset) in &config.regions {
 			let (name, zone_code) = (name.as_bytes().to_vec(), zone_code.as_bytes().to_vec());
 			if let Err(e) = Self::do_create_region(*id, name, zone_code, *offset) {
 				panic!("genesis region {id} refused: {e:?}");
+			}
+		}
+		for (id, policy) in &config.region_policies {
+			if let Err(e) = Self::do_set_region_policy(*id, *policy) {
+				panic!("genesis policy of region {id} refused: {e:?}");
+			}
+		}
+		for (name, keys) in &config.manufacturers {
+			if let Err(e) = Self::do_create_manufacturer(name.as_bytes().to_vec(), keys.clone()) {
+				panic!("genesis manufacturer {name} refused: {e:?}");
+			}
+		}
+		for (manufacturer, name, kind, max_nameplate, accuracy_class, key_scheme, pop) in
+			&config.models
+		{
+			let model = crate::DeviceModel {
+				manufacturer: *manufacturer,
+				name: BoundedVec::try_from(name.as_bytes().to_vec())
+					.unwrap_or_else(|_| panic!("genesis model name {name} too long")),
+				kind: *kind,
+				max_nameplate: *max_nameplate,
+				accuracy_class: *accuracy_class,
+				key_scheme: *key_scheme,
+				proof_of_possession: *pop,
+			};
+			if let Err(e) = Self::do_create_model(model) {
+				panic!("genesis model {name} refused: {e:?}");
 			}
 		}
 		for (who, name) in &config.certifiers {

@@ -4,11 +4,11 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use openvpp_primitives::{
-	DeviceId, DeviceKind, DeviceStatus, Nameplate, RegionId, TimestampMs, WattHours,
+	AccuracyClass, DeviceId, DeviceKind, DevicePublicKey, DeviceStatus, KeyScheme, ManufacturerId,
+	ModelId, Nameplate, RegionId, TimestampMs, UnattestedPolicy, WattHours,
 };
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::MultiSigner;
 
 /// Longest bidding-zone code of a region (`DE-LU`, `NL`, `IT-NORD`, `DK1` ...).
 pub const MAX_ZONE_CODE_LEN: u32 = 16;
@@ -22,25 +22,8 @@ pub const MAX_UTC_OFFSET_MINUTES: i16 = 840;
 /// Most entries a paged runtime-API read returns, whatever limit the caller asks for.
 pub const MAX_PAGE_LEN: u32 = 1_000;
 
-/// A device public key as stored: a [`MultiSigner`] with a bounded encoding.
-///
-/// Encodes exactly like the `MultiSigner` it wraps; `MultiSigner` itself has no
-/// `MaxEncodedLen`, which bounded storage needs.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-pub struct DeviceKey(pub MultiSigner);
-
-impl MaxEncodedLen for DeviceKey {
-	fn max_encoded_len() -> usize {
-		// Variant byte plus the longest public key (33-byte compressed ECDSA).
-		34
-	}
-}
-
-impl From<MultiSigner> for DeviceKey {
-	fn from(signer: MultiSigner) -> Self {
-		Self(signer)
-	}
-}
+/// A device public key as stored (any scheme the chain verifies).
+pub type DeviceKey = DevicePublicKey;
 
 /// A grid region (bidding-zone style grid area) devices belong to.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
@@ -52,6 +35,98 @@ pub struct Region<MaxNameLen: frame_support::traits::Get<u32>> {
 	pub zone_code: BoundedVec<u8, ConstU32<MAX_ZONE_CODE_LEN>>,
 	/// Offset of local standard time from UTC, minutes (CET = 60).
 	pub utc_offset_minutes: i16,
+	/// What devices without a valid hardware attestation may earn here.
+	pub unattested: UnattestedPolicy,
+}
+
+/// Lifecycle of a manufacturer's root key.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum RootKeyStatus {
+	/// Signs new certificates; its certificates are valid.
+	Active,
+	/// Rotated out: signs no new certificates, those it signed stay valid.
+	Retired {
+		/// When it was retired, ms.
+		at_ms: TimestampMs,
+	},
+	/// Compromised: every certificate it signed is invalid from now on.
+	Revoked {
+		/// When it was revoked, ms.
+		at_ms: TimestampMs,
+	},
+}
+
+/// One root key of a manufacturer.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct RootKey {
+	/// The public key (P-256 in a manufacturer's HSM, or ed25519).
+	pub key: DevicePublicKey,
+	/// Whether it may sign and whether its certificates hold.
+	pub status: RootKeyStatus,
+}
+
+/// A device manufacturer (or accredited installer) registered by governance.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[scale_info(skip_type_params(MaxNameLen, MaxRootKeys))]
+pub struct Manufacturer<
+	MaxNameLen: frame_support::traits::Get<u32>,
+	MaxRootKeys: frame_support::traits::Get<u32>,
+> {
+	/// Name of the company.
+	pub name: BoundedVec<u8, MaxNameLen>,
+	/// Root keys by index; keys are never removed, so indices stay stable.
+	pub root_keys: BoundedVec<RootKey, MaxRootKeys>,
+	/// When it was registered, ms.
+	pub since_ms: TimestampMs,
+}
+
+/// A device model a manufacturer builds, with its maximum ratings.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[scale_info(skip_type_params(MaxNameLen))]
+pub struct DeviceModel<MaxNameLen: frame_support::traits::Get<u32>> {
+	/// Its manufacturer.
+	pub manufacturer: ManufacturerId,
+	/// Model name as on the type plate.
+	pub name: BoundedVec<u8, MaxNameLen>,
+	/// Kind of asset.
+	pub kind: DeviceKind,
+	/// Largest nameplate a device of this model may have (capacity and both powers).
+	pub max_nameplate: Nameplate,
+	/// Metering accuracy class.
+	pub accuracy_class: AccuracyClass,
+	/// Scheme of the keys provisioned in its devices.
+	pub key_scheme: KeyScheme,
+	/// Whether its devices can sign a proof of possession; a meter that signs only its own
+	/// OCMF records cannot, and is registered with an owner-bound certificate instead.
+	pub proof_of_possession: bool,
+}
+
+/// A device's hardware attestation, as kept on its record.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct HardwareAttestation {
+	/// Manufacturer that certified it.
+	pub manufacturer: ManufacturerId,
+	/// Its model.
+	pub model: ModelId,
+	/// Index of the root key that signed the certificate.
+	pub root_key: u8,
+	/// blake2-256 of its serial number.
+	pub serial_hash: H256,
+	/// Start of the certificate's validity, ms.
+	pub valid_from_ms: TimestampMs,
+	/// End of the certificate's validity, ms.
+	pub valid_until_ms: TimestampMs,
 }
 
 /// A certifier (manufacturer, installer, auditor) registered by the admin origin.
@@ -142,6 +217,8 @@ pub struct DeviceRecord<
 	pub attestations: u32,
 	/// Deposit held from the owner (zero once decommissioned).
 	pub deposit: Balance,
+	/// The manufacturer's certificate it was registered with, if any.
+	pub hardware: Option<HardwareAttestation>,
 }
 
 /// Everything about a device in one flat read, as the runtime API returns it.
@@ -162,7 +239,7 @@ pub struct DeviceInfo<AccountId> {
 	/// Lifecycle status.
 	pub status: DeviceStatus,
 	/// Key the device signs with.
-	pub signer: MultiSigner,
+	pub signer: DevicePublicKey,
 	/// Registration time, ms since the Unix epoch.
 	pub commissioned_ms: TimestampMs,
 	/// Owner-supplied metadata.
@@ -175,6 +252,10 @@ pub struct DeviceInfo<AccountId> {
 	pub deposit: u128,
 	/// Lifetime operating counters.
 	pub counters: LifetimeCounters,
+	/// The manufacturer's certificate it was registered with, if any.
+	pub hardware: Option<HardwareAttestation>,
+	/// Whether that certificate is valid now (root key not revoked, not expired).
+	pub hardware_attested: bool,
 }
 
 /// A region, as the runtime API returns it.
@@ -188,6 +269,59 @@ pub struct RegionInfo {
 	pub zone_code: Vec<u8>,
 	/// Offset of local standard time from UTC, minutes.
 	pub utc_offset_minutes: i16,
+	/// What unattested devices may earn here.
+	pub unattested: UnattestedPolicy,
+}
+
+/// A manufacturer, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ManufacturerInfo {
+	/// Manufacturer id.
+	pub id: ManufacturerId,
+	/// Name.
+	pub name: Vec<u8>,
+	/// Root keys by index with their status.
+	pub root_keys: Vec<RootKey>,
+	/// When it was registered, ms.
+	pub since_ms: TimestampMs,
+}
+
+/// A model, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ModelInfo {
+	/// Model id.
+	pub id: ModelId,
+	/// Manufacturer id.
+	pub manufacturer: ManufacturerId,
+	/// Model name.
+	pub name: Vec<u8>,
+	/// Kind of asset.
+	pub kind: DeviceKind,
+	/// Largest nameplate of its devices.
+	pub max_nameplate: Nameplate,
+	/// Metering accuracy class.
+	pub accuracy_class: AccuracyClass,
+	/// Scheme of its device keys.
+	pub key_scheme: KeyScheme,
+	/// Whether its devices sign a proof of possession.
+	pub proof_of_possession: bool,
+}
+
+/// A device's chain of trust, as the runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct AttestationChain {
+	/// The device.
+	pub device: DeviceId,
+	/// Its certificate as recorded at registration.
+	pub hardware: HardwareAttestation,
+	/// The manufacturer.
+	pub manufacturer: ManufacturerInfo,
+	/// The model.
+	pub model: ModelInfo,
+	/// The root key that signed the certificate, with its status now.
+	pub root_key: RootKey,
+	/// Whether the certificate is valid now.
+	pub valid: bool,
 }
 
 /// A certifier, as the runtime API returns it.

@@ -66,6 +66,17 @@ pub trait WeightInfo {
 	fn attest() -> Weight;
 	fn revoke_attestation() -> Weight;
 	fn admin_revoke_attestation() -> Weight;
+	fn register_certified_device() -> Weight;
+	fn set_region_policy() -> Weight;
+	fn create_manufacturer(k: u32, ) -> Weight;
+	fn add_root_key() -> Weight;
+	fn retire_root_key() -> Weight;
+	fn revoke_root_key() -> Weight;
+	fn create_model() -> Weight;
+	fn verify_ed25519() -> Weight;
+	fn verify_sr25519() -> Weight;
+	fn verify_ecdsa() -> Weight;
+	fn verify_p256() -> Weight;
 }
 
 /// Weights for `pallet_device_identity` using the Substrate node and recommended hardware.
@@ -363,6 +374,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn register_certified_device() -> Weight {
+		Weight::from_parts(400_000_000, 24654)
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
+	}
+	fn set_region_policy() -> Weight {
+		Weight::from_parts(12_000_000, 3560)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn create_manufacturer(k: u32, ) -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(Weight::from_parts(3_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn add_root_key() -> Weight {
+		Weight::from_parts(20_000_000, 3560)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn retire_root_key() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn revoke_root_key() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn create_model() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn verify_ed25519() -> Weight {
+		Weight::from_parts(50_000_000, 0)
+	}
+	fn verify_sr25519() -> Weight {
+		Weight::from_parts(50_000_000, 0)
+	}
+	fn verify_ecdsa() -> Weight {
+		Weight::from_parts(60_000_000, 0)
+	}
+	fn verify_p256() -> Weight {
+		Weight::from_parts(2_500_000_000, 0)
+	}
 }
 
 // For backwards compatibility and tests.
@@ -658,5 +717,53 @@ impl WeightInfo for () {
 		Weight::from_parts(59_969_000, 4330)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn register_certified_device() -> Weight {
+		Weight::from_parts(400_000_000, 24654)
+			.saturating_add(RocksDbWeight::get().reads(23_u64))
+			.saturating_add(RocksDbWeight::get().writes(24_u64))
+	}
+	fn set_region_policy() -> Weight {
+		Weight::from_parts(12_000_000, 3560)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn create_manufacturer(k: u32, ) -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(Weight::from_parts(3_000_000, 0).saturating_mul(k.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn add_root_key() -> Weight {
+		Weight::from_parts(20_000_000, 3560)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn retire_root_key() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn revoke_root_key() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn create_model() -> Weight {
+		Weight::from_parts(15_000_000, 3560)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn verify_ed25519() -> Weight {
+		Weight::from_parts(50_000_000, 0)
+	}
+	fn verify_sr25519() -> Weight {
+		Weight::from_parts(50_000_000, 0)
+	}
+	fn verify_ecdsa() -> Weight {
+		Weight::from_parts(60_000_000, 0)
+	}
+	fn verify_p256() -> Weight {
+		Weight::from_parts(2_500_000_000, 0)
 	}
 }

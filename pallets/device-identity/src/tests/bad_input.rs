@@ -3,9 +3,10 @@
 use super::*;
 use crate::{Error, Regions, RegistrationNonce};
 use frame_support::{assert_noop, assert_ok};
-use openvpp_primitives::REGISTER_DOMAIN;
-use sp_core::Pair;
-use sp_runtime::{DispatchError, MultiSigner};
+
+
+use openvpp_primitives::{DevicePublicKey, DeviceSignature, P256Public};
+use sp_runtime::DispatchError;
 
 /// Attempts Alice's registration of `key`'s device with `proof`.
 fn try_register(
@@ -13,8 +14,8 @@ fn try_register(
 	nameplate: Nameplate,
 	region: RegionId,
 	metadata: Vec<u8>,
-	signer: MultiSigner,
-	proof: MultiSignature,
+	signer: DevicePublicKey,
+	proof: DeviceSignature,
 ) -> sp_runtime::DispatchResult {
 	DeviceIdentity::register_device(
 		RuntimeOrigin::signed(alice()),
@@ -175,22 +176,47 @@ fn proof_for_another_purpose_or_by_another_key_is_refused() {
 }
 
 #[test]
-fn ecdsa_device_key_is_refused() {
+fn ecdsa_and_p256_device_keys_register_with_their_proofs() {
 	run(|| {
-		let pair = sp_core::ecdsa::Pair::from_string("//Alice//meter//ecdsa", None).unwrap();
-		let message =
-			openvpp_primitives::possession_message(REGISTER_DOMAIN, genesis(), &alice(), 0);
-		let signature = MultiSignature::Ecdsa(pair.sign(&message[..]));
+		for (scheme, uri) in [(KeyScheme::Ecdsa, "//Alice//meter//ecdsa"), (KeyScheme::P256, "//Alice//meter//p256")] {
+			let key = DeviceKeyPair::from_uri(scheme, uri).unwrap();
+			assert_ok!(try_register(
+				DeviceKind::SmartMeter,
+				meter_3x25a(),
+				DE_LU,
+				metadata(),
+				key.signer(),
+				proof(&key, &alice())
+			));
+			assert_eq!(DeviceIdentity::device_by_key(key.signer()).is_some(), true);
+		}
+	});
+}
+
+#[test]
+fn a_p256_key_off_the_curve_is_refused() {
+	run(|| {
+		let key = DeviceKeyPair::from_uri(KeyScheme::P256, "//Alice//meter//p256").unwrap();
+		// x = 5 has no point on P-256 with this prefix... find an x that is off the curve.
+		let off_curve = (0u8..=255)
+			.map(|x| {
+				let mut bytes = [0u8; 33];
+				bytes[0] = 2;
+				bytes[32] = x;
+				DevicePublicKey::P256(P256Public(bytes))
+			})
+			.find(|k| !k.is_valid_point())
+			.unwrap();
 		assert_noop!(
 			try_register(
 				DeviceKind::SmartMeter,
 				meter_3x25a(),
 				DE_LU,
 				metadata(),
-				MultiSigner::Ecdsa(pair.public()),
-				signature
+				off_curve,
+				proof(&key, &alice())
 			),
-			Error::<Test>::UnsupportedKeyType
+			Error::<Test>::InvalidDeviceKey
 		);
 	});
 }

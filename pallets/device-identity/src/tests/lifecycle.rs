@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-	attribute_keys as attr, AttestationKind, Attestations, Counters, DeviceByKey, DeviceKey,
+	attribute_keys as attr, AttestationKind, Attestations, Counters, DeviceByKey,
 	Devices, DevicesByOwner, Error, Event, RegistrationNonce,
 };
 use frame_support::{assert_noop, assert_ok};
@@ -78,7 +78,7 @@ fn rotate_key_replaces_the_key_and_retires_the_old_one() {
 			rotation_proof(&new_key, &alice()),
 		));
 
-		assert_eq!(Devices::<Test>::get(id).unwrap().signer, DeviceKey(new_key.signer()));
+		assert_eq!(Devices::<Test>::get(id).unwrap().signer, new_key.signer());
 		assert_eq!(DeviceIdentity::device_by_key(new_key.signer()), Some(id));
 		// The old key still points here, so nobody can register it again.
 		assert_eq!(DeviceIdentity::device_by_key(old_key.signer()), Some(id));
@@ -176,7 +176,7 @@ fn rotate_key_refusals() {
 		let ecdsa_pair =
 			<sp_core::ecdsa::Pair as sp_core::Pair>::from_string("//Alice//ev//ecdsa", None)
 				.unwrap();
-		let ecdsa = sp_runtime::MultiSigner::Ecdsa(sp_core::Pair::public(&ecdsa_pair));
+		let ecdsa = openvpp_primitives::DevicePublicKey::Ecdsa(sp_core::Pair::public(&ecdsa_pair));
 		assert_noop!(
 			DeviceIdentity::rotate_key(
 				signed(alice()),
@@ -184,7 +184,7 @@ fn rotate_key_refusals() {
 				ecdsa,
 				rotation_proof(&new_key, &alice())
 			),
-			Error::<Test>::UnsupportedKeyType
+			Error::<Test>::InvalidPossessionProof
 		);
 		assert_eq!(Devices::<Test>::get(other).unwrap().status, DeviceStatus::Active);
 	});
@@ -403,7 +403,7 @@ fn decommission_burns_releases_and_retires() {
 
 		// The history stays readable; id and key are never reused.
 		assert_eq!(Counters::<Test>::get(id).unwrap().readings_accepted, 35_040);
-		assert_eq!(DeviceByKey::<Test>::get(DeviceKey(key.signer())), Some(id));
+		assert_eq!(DeviceByKey::<Test>::get(key.signer()), Some(id));
 		assert_noop!(
 			DeviceIdentity::register_device(
 				signed(alice()),

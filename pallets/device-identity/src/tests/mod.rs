@@ -11,6 +11,7 @@
 
 mod attestation;
 mod bad_input;
+mod hardware;
 mod lifecycle;
 mod register;
 
@@ -24,7 +25,7 @@ use openvpp_primitives::{
 	DeviceId, DeviceKind, Nameplate, RegionId,
 };
 use sp_core::H256;
-use sp_runtime::MultiSignature;
+use openvpp_primitives::DeviceSignature;
 
 /// Runs a test on a fresh chain and checks the pallet's invariants afterwards.
 pub fn run(test: impl FnOnce()) {
@@ -49,6 +50,9 @@ pub fn ext_without_collection() -> sp_io::TestExternalities {
 		regions: vec![(NL, "Netherlands".into(), "NL".into(), 60)],
 		certifiers: vec![],
 		devices: vec![],
+		region_policies: vec![],
+		manufacturers: vec![],
+		models: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
@@ -76,12 +80,12 @@ pub fn genesis() -> H256 {
 }
 
 /// The registration proof `key` gives for `owner` at the owner's current nonce.
-pub fn proof(key: &DeviceKeyPair, owner: &AccountId) -> MultiSignature {
+pub fn proof(key: &DeviceKeyPair, owner: &AccountId) -> DeviceSignature {
 	key.possession_proof(genesis(), owner, DeviceIdentity::registration_nonce(owner.clone()))
 }
 
 /// The rotation proof `key` gives for `owner` at the owner's current nonce.
-pub fn rotation_proof(key: &DeviceKeyPair, owner: &AccountId) -> MultiSignature {
+pub fn rotation_proof(key: &DeviceKeyPair, owner: &AccountId) -> DeviceSignature {
 	key.rotation_proof(genesis(), owner, DeviceIdentity::registration_nonce(owner.clone()))
 }
 

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-	attribute_keys as attr, Counters, DeviceByKey, DeviceKey, Devices, DevicesByOwner, Event,
+	attribute_keys as attr, Counters, DeviceByKey, Devices, DevicesByOwner, Event,
 	LifetimeCounters, RegistrationNonce,
 };
 use frame_support::{
@@ -27,7 +27,7 @@ fn registers_ev_and_mints_its_credential() {
 		assert_eq!(record.nameplate, ev_60kwh());
 		assert_eq!(record.region, DE_LU);
 		assert_eq!(record.status, DeviceStatus::Active);
-		assert_eq!(record.signer, DeviceKey(key.signer()));
+		assert_eq!(record.signer, key.signer());
 		assert_eq!(record.commissioned_ms, START_MS);
 		assert_eq!(record.metadata.to_vec(), metadata());
 		assert!(record.gateways.is_empty());
@@ -35,7 +35,7 @@ fn registers_ev_and_mints_its_credential() {
 		assert_eq!(record.deposit, DEVICE_DEPOSIT);
 
 		// Key index, owner listing, counters, nonce.
-		assert_eq!(DeviceByKey::<Test>::get(DeviceKey(key.signer())), Some(id));
+		assert_eq!(DeviceByKey::<Test>::get(key.signer()), Some(id));
 		assert!(DevicesByOwner::<Test>::contains_key(alice(), id));
 		assert_eq!(Counters::<Test>::get(id), Some(LifetimeCounters::default()));
 		assert_eq!(RegistrationNonce::<Test>::get(alice()), 1);
@@ -160,6 +160,7 @@ fn genesis_registers_regions_certifiers_and_devices() {
 			(alice(), DeviceKind::Ev, ev_60kwh(), DE_LU, ev_key.signer()),
 			(bob(), DeviceKind::SolarPv, pv_5kwp(), DE_LU, pv_key.signer()),
 		],
+		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
@@ -184,6 +185,9 @@ fn genesis_config_reads_chain_spec_json() {
 		"regions": [[1, "Germany-Luxembourg", "DE-LU", 60], [3, "Denmark West", "DK1", 60]],
 		"certifiers": [],
 		"devices": [],
+		"regionPolicies": [[3, { "Capped": { "max_counted_w": 10_000 } }]],
+		"manufacturers": [],
+		"models": [],
 	});
 	let config: crate::GenesisConfig<Test> = serde_json::from_value(json).unwrap();
 	assert_eq!(config.regions[1], (3, "Denmark West".into(), "DK1".into(), 60));
@@ -194,6 +198,7 @@ fn genesis_config_reads_chain_spec_json() {
 		regions: vec![(DE_LU, "Germany-Luxembourg".into(), "DE-LU".into(), 60)],
 		certifiers: vec![(dave(), "Elektro Meister GmbH".into())],
 		devices: vec![(alice(), DeviceKind::Ev, ev_60kwh(), DE_LU, sr_key("//Alice/ev").signer())],
+		..Default::default()
 	};
 	let json = serde_json::to_value(&config).unwrap();
 	let back: crate::GenesisConfig<Test> = serde_json::from_value(json).unwrap();
