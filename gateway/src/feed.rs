@@ -52,12 +52,7 @@ type Window = Vec<(FleetMember, VecDeque<Bundle<MaxReadings>>)>;
 
 /// Raw public key of a device key.
 fn public_bytes(key: &openvpp_primitives::keys::DeviceKeyPair) -> Vec<u8> {
-	match key.signer() {
-		sp_runtime::MultiSigner::Sr25519(p) => p.0.to_vec(),
-		sp_runtime::MultiSigner::Ed25519(p) => p.0.to_vec(),
-		// Device keys are sr25519 or ed25519; others are encoded whole.
-		other => codec::Encode::encode(&other),
-	}
+	key.signer().as_bytes().to_vec()
 }
 
 /// Resolves `--authorize`: an SS58 address or a secret URI.

@@ -98,6 +98,10 @@ enum KeysCmd {
 enum Scheme {
 	Sr25519,
 	Ed25519,
+	/// ECDSA secp256k1.
+	Ecdsa,
+	/// ECDSA P-256 (secure elements, certified meters).
+	P256,
 }
 
 impl From<Scheme> for KeyScheme {
@@ -105,6 +109,8 @@ impl From<Scheme> for KeyScheme {
 		match s {
 			Scheme::Sr25519 => KeyScheme::Sr25519,
 			Scheme::Ed25519 => KeyScheme::Ed25519,
+			Scheme::Ecdsa => KeyScheme::Ecdsa,
+			Scheme::P256 => KeyScheme::P256,
 		}
 	}
 }
@@ -311,20 +317,17 @@ fn main() -> ExitCode {
 }
 
 fn keys_generate(cli: &Cli, scheme: Scheme) -> CliResult {
-	let (secret, public) = match scheme {
-		Scheme::Sr25519 => {
-			let (pair, seed) = sp_core::sr25519::Pair::generate();
-			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
-		}
-		Scheme::Ed25519 => {
-			let (pair, seed) = sp_core::ed25519::Pair::generate();
-			(format!("0x{}", hex::encode(seed)), format!("0x{}", hex::encode(pair.public().0)))
+	// A fresh 32-byte secret from the OS; for P-256 it is the scalar itself (retried in the
+	// negligible case that it is not below the curve order).
+	let (secret, key) = loop {
+		let seed: [u8; 32] = rand::random();
+		let secret = format!("0x{}", hex::encode(seed));
+		if let Ok(key) = DeviceKeyPair::from_uri(KeyScheme::from(scheme), &secret) {
+			break (secret, key);
 		}
 	};
-	let scheme_name = match scheme {
-		Scheme::Sr25519 => "sr25519",
-		Scheme::Ed25519 => "ed25519",
-	};
+	let public = format!("0x{}", hex::encode(key.signer().as_bytes()));
+	let scheme_name = KeyScheme::from(scheme).name();
 	if cli.json {
 		println!("{}", json!({ "scheme": scheme_name, "secretSeed": secret, "publicKey": public }));
 	} else {

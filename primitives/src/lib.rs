@@ -12,6 +12,9 @@ pub mod crypto;
 pub mod device;
 #[cfg(feature = "feed")]
 pub mod feed;
+pub mod meter_key;
+#[cfg(feature = "ocmf")]
+pub mod ocmf;
 pub mod reading;
 pub mod signing;
 pub mod traits;
@@ -19,6 +22,7 @@ pub mod traits;
 pub use certificate::*;
 pub use crypto::*;
 pub use device::*;
+pub use meter_key::{parse_meter_key, parse_meter_key_text, MeterKeyError};
 pub use reading::*;
 pub use signing::*;
 pub use traits::*;

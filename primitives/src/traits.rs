@@ -18,6 +18,21 @@ pub trait DeviceRegistry<AccountId> {
 	fn note_lifetime_reward(_id: DeviceId, _reward: u128) {}
 }
 
+/// Benchmarked cost of verifying one device signature of each scheme (implemented by
+/// device-identity from its `verify_*` benchmarks), so that every pallet charging for a
+/// signature charges its scheme's price: a P-256 verification in Wasm costs ~40× sr25519.
+pub trait SignatureWeight {
+	/// Weight of one verification of `scheme`.
+	fn verify(scheme: crate::KeyScheme) -> sp_runtime::Weight;
+}
+
+/// Charges every scheme like sr25519 (tests).
+impl SignatureWeight for () {
+	fn verify(_scheme: crate::KeyScheme) -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
+	}
+}
+
 /// Change to a device's lifetime operating counters.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub struct OperatingDelta {

@@ -211,7 +211,7 @@ impl_runtime_apis! {
 		fn device(id: DeviceId) -> Option<pallet_device_identity::DeviceInfo<AccountId>> {
 			DeviceIdentity::device_info(id)
 		}
-		fn device_by_key(signer: sp_runtime::MultiSigner) -> Option<DeviceId> {
+		fn device_by_key(signer: openvpp_primitives::DevicePublicKey) -> Option<DeviceId> {
 			DeviceIdentity::device_by_key(signer)
 		}
 		fn devices_of(owner: AccountId, start_after: Option<DeviceId>, limit: u32) -> Vec<DeviceId> {
@@ -234,6 +234,27 @@ impl_runtime_apis! {
 		}
 		fn registration_nonce(owner: AccountId) -> u32 {
 			DeviceIdentity::registration_nonce(owner)
+		}
+		fn manufacturer(id: openvpp_primitives::ManufacturerId) -> Option<pallet_device_identity::ManufacturerInfo> {
+			DeviceIdentity::manufacturer_info(id)
+		}
+		fn manufacturers(
+			start_after: Option<openvpp_primitives::ManufacturerId>,
+			limit: u32,
+		) -> Vec<pallet_device_identity::ManufacturerInfo> {
+			DeviceIdentity::manufacturers(start_after, limit)
+		}
+		fn model(id: openvpp_primitives::ModelId) -> Option<pallet_device_identity::ModelInfo> {
+			DeviceIdentity::model_info(id)
+		}
+		fn models(
+			start_after: Option<openvpp_primitives::ModelId>,
+			limit: u32,
+		) -> Vec<pallet_device_identity::ModelInfo> {
+			DeviceIdentity::models(start_after, limit)
+		}
+		fn attestation_chain(id: DeviceId) -> Option<pallet_device_identity::AttestationChain> {
+			DeviceIdentity::attestation_chain(id)
 		}
 	}
 

@@ -12,7 +12,8 @@ use openvpp_primitives::{
 	OnReadingsAccepted, RegionId, TimestampMs, REGISTER_DOMAIN,
 };
 use sp_core::{crypto::KeyTypeId, H256};
-use sp_runtime::{FixedU128, MultiSignature, MultiSigner, Permill};
+use openvpp_primitives::{DevicePublicKey as MultiSigner, DeviceSignature as MultiSignature};
+use sp_runtime::{FixedU128, Permill};
 
 use crate::{
 	currency::{CENTS, UNITS},

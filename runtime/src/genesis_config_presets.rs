@@ -66,18 +66,38 @@ fn testnet_genesis(
 		Ok(v) => v,
 		Err(_) => return Value::Null,
 	};
-	extend_openvpp_genesis(&mut json);
+	extend_openvpp_genesis(&mut json, fast_governance);
 	json
 }
 
-/// Adds the OpenVPP pallets' genesis (regions) to a preset.
-fn extend_openvpp_genesis(json: &mut Value) {
+/// Power counted for an unattested device on development chains, W (a home's connection).
+pub const DEV_UNATTESTED_CAP_W: u32 = 10_000;
+
+/// Adds the OpenVPP pallets' genesis (regions and their policy) to a preset.
+///
+/// Development chains let devices without a manufacturer's certificate earn up to
+/// [`DEV_UNATTESTED_CAP_W`], so the demo fleet of owner-generated keys earns; every other
+/// preset is attested-only (the default of a region): only hardware-attested devices earn.
+fn extend_openvpp_genesis(json: &mut Value, development: bool) {
 	let regions: Vec<Value> = GENESIS_REGIONS
 		.iter()
 		.map(|(id, name, zone, offset)| serde_json::json!([id, name, zone, offset]))
 		.collect();
+	let policies: Vec<Value> = if development {
+		GENESIS_REGIONS
+			.iter()
+			.map(|(id, ..)| {
+				serde_json::json!([id, { "Capped": { "max_counted_w": DEV_UNATTESTED_CAP_W } }])
+			})
+			.collect()
+	} else {
+		Vec::new()
+	};
 	if let Some(obj) = json.as_object_mut() {
-		obj.insert("deviceIdentity".into(), serde_json::json!({ "regions": regions }));
+		obj.insert(
+			"deviceIdentity".into(),
+			serde_json::json!({ "regions": regions, "regionPolicies": policies }),
+		);
 	}
 }
 

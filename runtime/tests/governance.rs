@@ -160,6 +160,11 @@ fn suspending_a_device_for_fraud_needs_the_grid_admin_track() {
 	});
 }
 
+/// A manufacturer root key for the table below.
+fn root_key(who: Sr25519Keyring) -> openvpp_primitives::DevicePublicKey {
+	openvpp_primitives::DevicePublicKey::Sr25519(who.public())
+}
+
 /// Every admin call of the OpenVPP pallets with the track that must authorize it.
 fn admin_calls() -> Vec<(&'static str, RuntimeCall, TrackOrigin)> {
 	use openvpp_primitives::DeviceKind;
@@ -199,6 +204,63 @@ fn admin_calls() -> Vec<(&'static str, RuntimeCall, TrackOrigin)> {
 			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::admin_revoke_attestation {
 				id: 0,
 				certifier: bob(),
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"set_region_policy",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::set_region_policy {
+				region: 1,
+				unattested: openvpp_primitives::UnattestedPolicy::AttestedOnly,
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"create_manufacturer",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::create_manufacturer {
+				name: b"Wallbe GmbH".to_vec(),
+				root_keys: vec![root_key(Sr25519Keyring::Ferdie)],
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"add_root_key",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::add_root_key {
+				manufacturer: 0,
+				key: root_key(Sr25519Keyring::Eve),
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"create_model",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::create_model {
+				manufacturer: 0,
+				name: b"Pro 11 V2G".to_vec(),
+				kind: DeviceKind::Ev,
+				max_nameplate: openvpp_primitives::Nameplate {
+					capacity_wh: 100_000,
+					max_import_w: 11_000,
+					max_export_w: 11_000,
+				},
+				accuracy_class: openvpp_primitives::AccuracyClass::MidB,
+				key_scheme: openvpp_primitives::KeyScheme::P256,
+				proof_of_possession: true,
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"retire_root_key",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::retire_root_key {
+				manufacturer: 0,
+				index: 0,
+			}),
+			TrackOrigin::GridAdmin,
+		),
+		(
+			"revoke_root_key",
+			RuntimeCall::DeviceIdentity(pallet_device_identity::Call::revoke_root_key {
+				manufacturer: 0,
+				index: 1,
 			}),
 			TrackOrigin::GridAdmin,
 		),

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { connectWithProvider, devKeyring, sendAndWait, findEvent, waitFor } from '../lib/chain.js';
-import { possessionMessage, signBundle } from '../lib/openvpp.js';
+import { certificateMessage, possessionMessage, signBundle } from '../lib/openvpp.js';
+import { blake2AsHex } from '@polkadot/util-crypto';
 
 const HOUR_MS = 3_600_000;
 const RUN = Date.now();
@@ -14,6 +15,7 @@ const UNITS = 10n ** 12n;
 let api;
 let provider;
 let owner;
+let maker;
 const rpc = (method, params) => provider.send(method, params);
 
 before(async () => {
@@ -21,7 +23,47 @@ before(async () => {
   const { alice } = devKeyring();
   owner = new Keyring({ type: 'sr25519' }).addFromUri(`//e2e/settlement/${RUN}`);
   await sendAndWait(api, api.tx.balances.transferKeepAlive(owner.address, 1_000n * UNITS), alice);
+  // A PV inverter maker (governance on a real chain, sudo here) with an sr25519 root key and
+  // a 5 kW model: green certificates are issued only for hardware-attested devices.
+  const root = new Keyring({ type: 'sr25519' }).addFromUri(`//e2e/settlement/maker/${RUN}`);
+  const created = await sendAndWait(api, api.tx.sudo.sudo(api.tx.deviceIdentity.createManufacturer(
+    `e2e inverters ${RUN}`, [{ Sr25519: u8aToHex(root.publicKey) }],
+  )), alice);
+  const manufacturer = findEvent(api, created.events, 'deviceIdentity', 'ManufacturerCreated').event.data[0].toNumber();
+  const modelTx = await sendAndWait(api, api.tx.sudo.sudo(api.tx.deviceIdentity.createModel(
+    manufacturer, 'SB 5.0', 'SolarPv', { capacityWh: 0, maxImportW: 50, maxExportW: 5_000 }, 'Unclassified', 'Sr25519', true,
+  )), alice);
+  const model = findEvent(api, modelTx.events, 'deviceIdentity', 'ModelCreated').event.data[0].toNumber();
+  maker = { root, manufacturer, model };
 });
+
+// Registers `key`'s device with a certificate of the test's maker; returns its id.
+async function registerCertified(nameplate, key) {
+  const now = (await api.query.timestamp.now()).toNumber();
+  const body = {
+    manufacturer: maker.manufacturer, model: maker.model, serialHash: blake2AsHex(`SN-${RUN}-${u8aToHex(key.publicKey)}`),
+    devicePublicKey: key.publicKey, nameplate, validFromMs: now - HOUR_MS, validUntilMs: now + 100 * 24 * HOUR_MS,
+    ownerPublic: null,
+  };
+  const certificate = {
+    body: {
+      manufacturer: body.manufacturer, model: body.model, serialHash: body.serialHash,
+      deviceKey: { Sr25519: u8aToHex(key.publicKey) }, nameplate,
+      validFromMs: body.validFromMs, validUntilMs: body.validUntilMs, owner: null,
+    },
+    rootKey: 0,
+    signature: { Sr25519: u8aToHex(maker.root.sign(certificateMessage(body))) },
+  };
+  const nonce = (await api.query.deviceIdentity.registrationNonce(owner.address)).toNumber();
+  const proof = key.sign(possessionMessage(api.genesisHash, owner.publicKey, nonce));
+  const reg = await sendAndWait(api, api.tx.deviceIdentity.registerCertifiedDevice(
+    1, 'e2e/settlement/certified', { Sr25519: u8aToHex(key.publicKey) }, certificate, { Sr25519: u8aToHex(proof) },
+  ), owner);
+  assert.ok(findEvent(api, reg.events, 'deviceIdentity', 'DeviceCertified'));
+  const id = findEvent(api, reg.events, 'deviceIdentity', 'DeviceRegistered').event.data[0].toNumber();
+  await sendAndWait(api, api.tx.deviceIdentity.authorizeGateway(id, owner.address), owner);
+  return id;
+}
 after(async () => { await api?.disconnect(); });
 
 async function register(kind, nameplate, key) {
@@ -40,7 +82,7 @@ test('generation becomes claimable rewards and a certificate retired in the same
   const keys = new Keyring({ type: 'sr25519' });
   const pvKey = keys.addFromUri(`//e2e/settlement/pv/${RUN}`);
   const meterKey = keys.addFromUri(`//e2e/settlement/meter/${RUN}`);
-  const pv = await register('SolarPv', { capacityWh: 0, maxImportW: 50, maxExportW: 5_000 }, pvKey);
+  const pv = await registerCertified({ capacityWh: 0, maxImportW: 50, maxExportW: 5_000 }, pvKey);
   const meter = await register('SmartMeter', { capacityWh: 0, maxImportW: 14_500, maxExportW: 5_000 }, meterKey);
 
   // Readings inside one clock hour, ending just before chain time.

@@ -59,3 +59,20 @@ export function signBundle(pair, genesisHash, device, firstSeq, readings) {
   const signature = pair.sign(bundleMessage(genesisHash, device, firstSeq, packed));
   return { device, firstSeq, readings: packed, signature: { Sr25519: signature } };
 }
+
+export const CERTIFICATE_DOMAIN = tag('openvpp/devicecert/1');
+
+// Message a manufacturer's root key signs for a device certificate body (SCALE of
+// (domain, body) hashed with blake2-256). `deviceKey` is an sr25519 public key here.
+export function certificateMessage({
+  manufacturer, model, serialHash, devicePublicKey, nameplate, validFromMs, validUntilMs, ownerPublic,
+}) {
+  const owner = ownerPublic ? u8aConcat(new Uint8Array([1]), ownerPublic) : new Uint8Array([0]);
+  return blake2AsU8a(u8aConcat(
+    CERTIFICATE_DOMAIN,
+    u32(manufacturer), u32(model), hexToU8a(serialHash),
+    new Uint8Array([1]), devicePublicKey,
+    u64(nameplate.capacityWh), u32(nameplate.maxImportW), u32(nameplate.maxExportW),
+    u64(validFromMs), u64(validUntilMs), owner,
+  ), 256);
+}

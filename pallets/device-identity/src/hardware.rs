@@ -306,3 +306,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 }
+
+impl<T: Config> openvpp_primitives::SignatureWeight for Pallet<T> {
+	fn verify(scheme: KeyScheme) -> Weight {
+		Self::signature_weight(scheme)
+	}
+}

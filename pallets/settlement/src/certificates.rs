@@ -133,6 +133,8 @@ impl<T: Config> Pallet<T> {
 			view.kind.is_renewable_generator() || view.kind.is_storage(),
 			Error::<T>::NotAGenerator
 		);
+		// Checked now, not only when the energy was booked: a revoked root key stops issuance.
+		ensure!(view.eligibility.certificates_allowed(), Error::<T>::NotHardwareAttested);
 		let mut generation =
 			Self::generation_in(device, hour).ok_or(Error::<T>::NoGenerationInHour)?;
 		let uncertified = generation.renewable_wh.saturating_sub(generation.certified_wh);
@@ -144,7 +146,7 @@ impl<T: Config> Pallet<T> {
 			kind: view.kind,
 			region: view.region,
 			hour,
-			attested: view.attestations > 0,
+			attested: view.hardware_attested,
 			from_storage: view.kind.is_storage(),
 		};
 		let id = Self::create_certificate(&who, &who, amount_wh, provenance)?;

@@ -81,7 +81,7 @@ impl<T: Config> Pallet<T> {
 	/// The device's credit score, if the device exists.
 	pub fn credit_score(device: DeviceId) -> Option<u16> {
 		let view = T::Devices::device(device)?;
-		Some(Credit::<T>::get(device).score(view.attestations > 0))
+		Some(Credit::<T>::get(device).score(view.attestations > 0 || view.hardware_attested))
 	}
 
 	pub(crate) fn do_note_delivery(device: DeviceId, delivered: Permill) -> DispatchResult {

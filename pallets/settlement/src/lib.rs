@@ -521,6 +521,9 @@ pub mod pallet {
 		TooManyRetirements,
 		/// A counter would overflow.
 		Overflow,
+		/// Green certificates are issued only for hardware-attested devices whose certificate
+		/// is valid now.
+		NotHardwareAttested,
 	}
 
 	#[pallet::hooks]

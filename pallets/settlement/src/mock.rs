@@ -16,7 +16,7 @@ use openvpp_primitives::{
 	Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, TimestampMs, WattHours,
 };
 use sp_core::sr25519;
-use sp_runtime::{BuildStorage, MultiSigner};
+use sp_runtime::BuildStorage;
 
 use crate as pallet_settlement;
 
@@ -138,9 +138,12 @@ impl MockRegistry {
 					region,
 					nameplate,
 					status: DeviceStatus::Active,
-					signer: MultiSigner::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
+					signer: openvpp_primitives::DevicePublicKey::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
 					commissioned_ms: START_MS,
 					attestations: u8::from(attested),
+					hardware: None,
+					hardware_attested: attested,
+					eligibility: openvpp_primitives::RewardEligibility::Full,
 				},
 			);
 			id
@@ -152,6 +155,19 @@ impl MockRegistry {
 		DEVICES.with(|d| {
 			if let Some(view) = d.borrow_mut().get_mut(&id) {
 				view.status = status;
+			}
+		});
+	}
+
+	/// Changes what a device may earn (its attestation under its region's policy) and its
+	/// nameplate, as the registry would report them.
+	pub fn set_trust(id: DeviceId, eligibility: openvpp_primitives::RewardEligibility, nameplate: Nameplate) {
+		DEVICES.with(|d| {
+			if let Some(view) = d.borrow_mut().get_mut(&id) {
+				view.hardware_attested = eligibility == openvpp_primitives::RewardEligibility::Full;
+				view.attestations = u8::from(view.hardware_attested);
+				view.eligibility = eligibility;
+				view.nameplate = nameplate;
 			}
 		});
 	}

@@ -12,7 +12,7 @@ use frame_support::{
 };
 use openvpp_primitives::{
 	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, GridSupportFeed, OnReadingsAccepted,
-	RegionId, TimestampMs, WattHours,
+	RegionId, RewardEligibility, TimestampMs, WattHours,
 };
 use sp_runtime::{
 	traits::{One, UniqueSaturatedInto, Zero},
@@ -261,10 +261,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Turns an accepted bundle into points, credit and hourly certificate ledgers. O(1).
+	///
+	/// What counts is what the device's eligibility allows (its hardware attestation under its
+	/// region's policy): all of it, at most the region's cap over the bundle's interval, or
+	/// nothing. Only fully eligible (hardware-attested) devices feed the certificate ledger.
 	pub(crate) fn note_accepted(accepted: &AcceptedReadings) {
 		let epoch = CurrentEpoch::<T>::get();
-		let attested =
-			T::Devices::device(accepted.device).map(|view| view.attestations > 0).unwrap_or(false);
+		let view = T::Devices::device(accepted.device);
+		let attested = view.as_ref().is_some_and(|v| v.attestations > 0 || v.hardware_attested);
+		let eligibility = view.map_or(RewardEligibility::None, |v| v.eligibility);
+		let elapsed_ms = accepted.to_ms.saturating_sub(accepted.from_ms);
 		let credit = Self::note_report(accepted.device, epoch);
 		let credit_score = credit.score(attested);
 		let params = ActiveParams::<T>::get();
@@ -274,6 +280,7 @@ impl<T: Config> Pallet<T> {
 		for (contribution, energy_wh) in
 			contributions(accepted.kind, accepted.energy_in_wh, accepted.energy_out_wh)
 		{
+			let energy_wh = eligibility.counted_wh(energy_wh, elapsed_ms);
 			if energy_wh == 0 {
 				continue;
 			}
@@ -292,6 +299,9 @@ impl<T: Config> Pallet<T> {
 		Self::add_points(accepted.device, epoch, points);
 
 		let hour = hour_of(accepted.to_ms);
+		if !eligibility.certificates_allowed() {
+			return;
+		}
 		if accepted.kind.is_renewable_generator() || accepted.kind.is_storage() {
 			Self::note_generation(accepted.device, hour, accepted.energy_out_wh);
 		}
@@ -307,7 +317,12 @@ impl<T: Config> Pallet<T> {
 		at_ms: TimestampMs,
 	) -> DispatchResult {
 		let view = T::Devices::device(device).ok_or(Error::<T>::UnknownDevice)?;
-		let attested = view.attestations > 0;
+		let attested = view.attestations > 0 || view.hardware_attested;
+		// At most one hour of the region's cap per report for an unattested device.
+		let energy_wh = view.eligibility.counted_wh(energy_wh, HOUR_MS);
+		if energy_wh == 0 {
+			return Ok(());
+		}
 		let epoch = CurrentEpoch::<T>::get();
 		let credit_score = Credit::<T>::get(device).score(attested);
 		let params = ActiveParams::<T>::get();

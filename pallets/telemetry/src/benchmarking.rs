@@ -24,7 +24,8 @@ use openvpp_primitives::{
 	SOC_BASIS_POINTS,
 };
 use sp_core::crypto::KeyTypeId;
-use sp_runtime::{BoundedVec, MultiSignature, MultiSigner, Permill};
+use openvpp_primitives::{DevicePublicKey as MultiSigner, DeviceSignature as MultiSignature};
+use sp_runtime::{BoundedVec, Permill};
 
 /// Key type of the device keys generated in the benchmark keystore.
 const KEY_TYPE: KeyTypeId = crate::BENCHMARK_KEY_TYPE;

@@ -13,7 +13,8 @@ use openvpp_primitives::{
 	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceStatus, DeviceView, Nameplate,
 	OnReadingsAccepted, OperatingDelta, RegionId,
 };
-use sp_runtime::{BuildStorage, MultiSigner, Permill};
+use openvpp_primitives::DevicePublicKey as MultiSigner;
+use sp_runtime::{BuildStorage, Permill};
 
 use crate as pallet_telemetry;
 
@@ -75,6 +76,7 @@ impl pallet_telemetry::Config for Test {
 	type SocEnergyTolerance = SocEnergyTolerance;
 	type SocCapacityTolerance = SocCapacityTolerance;
 	type WeightInfo = ();
+	type SignatureWeight = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestRegistry;
 }
@@ -142,6 +144,9 @@ impl TestRegistry {
 					signer,
 					commissioned_ms: NowMs::get(),
 					attestations: 0,
+					hardware: None,
+					hardware_attested: false,
+					eligibility: openvpp_primitives::RewardEligibility::Full,
 				},
 			);
 			r.gateways.insert((id, gateway));

@@ -17,7 +17,7 @@ use openvpp_primitives::{
 	TimestampMs, WattHours,
 };
 use sp_core::sr25519;
-use sp_runtime::{BuildStorage, DispatchResult, MultiSigner, Permill};
+use sp_runtime::{BuildStorage, DispatchResult, Permill};
 
 use crate as pallet_v2g;
 
@@ -163,9 +163,12 @@ impl MockRegistry {
 					region,
 					nameplate,
 					status: DeviceStatus::Active,
-					signer: MultiSigner::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
+					signer: openvpp_primitives::DevicePublicKey::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
 					commissioned_ms: START_MS,
 					attestations: 1,
+					hardware: None,
+					hardware_attested: false,
+					eligibility: openvpp_primitives::RewardEligibility::Full,
 				},
 			);
 			id

@@ -49,6 +49,7 @@ impl pallet_device_identity::Config for Runtime {
 	type MaxAttestations = ConstU32<4>;
 	type MaxRegionNameLen = ConstU32<64>;
 	type MaxCertifierNameLen = ConstU32<64>;
+	type MaxRootKeys = ConstU32<8>;
 	type WeightInfo = pallet_device_identity::weights::SubstrateWeight<Runtime>;
 }
 
@@ -77,6 +78,7 @@ impl pallet_telemetry::Config for Runtime {
 	type SocEnergyTolerance = TelemetrySocEnergyTolerance;
 	type SocCapacityTolerance = TelemetrySocCapacityTolerance;
 	type WeightInfo = pallet_telemetry::weights::SubstrateWeight<Runtime>;
+	type SignatureWeight = DeviceIdentity;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::OpenVppBenchHelper;
 }

@@ -12,6 +12,7 @@ mod certificates;
 mod credit;
 mod epochs;
 mod rewards;
+mod trust;
 mod valuation;
 
 /// Index of the epoch `n` hours after the mock's start.

@@ -67,6 +67,9 @@ fn views(key: &DeviceKeyPair) -> Vec<DeviceView<AccountId>> {
 		signer: key.signer(),
 		commissioned_ms: START_MS,
 		attestations: 0,
+		hardware: None,
+		hardware_attested: false,
+		eligibility: openvpp_primitives::RewardEligibility::Full,
 	})
 	.collect()
 }
@@ -261,12 +264,12 @@ fn random_signed_bundles_are_accepted_only_when_consistent() {
 						time_ms
 					},
 					energy_in_wh: if i == 0 {
-						plausible.last_energy_in_wh + energy_in_wh
+						plausible.last_energy_in_wh.wrapping_add(energy_in_wh)
 					} else {
 						energy_in_wh
 					},
 					energy_out_wh: if i == 0 {
-						plausible.last_energy_out_wh + energy_out_wh
+						plausible.last_energy_out_wh.wrapping_add(energy_out_wh)
 					} else {
 						energy_out_wh
 					},
