@@ -19,7 +19,7 @@ use openvpp_primitives::{
 };
 use openvpp_runtime::{AccountId, RuntimeCall};
 use serde_json::json;
-use sp_core::{crypto::Ss58Codec, Pair};
+use sp_core::crypto::Ss58Codec;
 
 use crate::{
 	fleet::{FleetMember, SimDevice},

@@ -147,6 +147,15 @@ where
 				"metadata": String::from_utf8_lossy(&d.metadata),
 				"gateways": d.gateways.iter().map(|g| g.to_ss58check()).collect::<Vec<_>>(),
 				"attestations": d.attestations,
+				"hardwareAttested": d.hardware_attested,
+				"hardware": d.hardware.map(|h| json!({
+					"manufacturer": h.manufacturer,
+					"model": h.model,
+					"rootKey": h.root_key,
+					"serialHash": format!("{:?}", h.serial_hash),
+					"validFromMs": h.valid_from_ms,
+					"validUntilMs": h.valid_until_ms,
+				})),
 				"deposit": d.deposit.to_string(),
 				"counters": {
 					"energyInWh": d.counters.energy_in_wh,

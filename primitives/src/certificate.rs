@@ -119,10 +119,12 @@ pub enum AccuracyClass {
 	MaxEncodedLen,
 	TypeInfo,
 	Debug,
+	Default,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum UnattestedPolicy {
-	/// Only hardware-attested devices earn rewards and green certificates.
+	/// Only hardware-attested devices earn rewards and green certificates (the default).
+	#[default]
 	AttestedOnly,
 	/// Unattested devices earn as if their power were at most `max_counted_w`, and never
 	/// green certificates.
@@ -130,12 +132,6 @@ pub enum UnattestedPolicy {
 		/// Largest power counted for an unattested device, W.
 		max_counted_w: Watts,
 	},
-}
-
-impl Default for UnattestedPolicy {
-	fn default() -> Self {
-		Self::AttestedOnly
-	}
 }
 
 /// What settlement and certificates may pay a device for right now.
@@ -178,7 +174,7 @@ impl RewardEligibility {
 				let cap = u64::try_from(w_ms.checked_div(3_600_000).unwrap_or_default())
 					.unwrap_or(u64::MAX);
 				energy_wh.min(cap)
-			},
+			}
 		}
 	}
 }

@@ -206,15 +206,17 @@ impl DeviceSignature {
 	/// the key's is never valid.
 	pub fn verify(&self, message: &[u8], key: &DevicePublicKey) -> bool {
 		match (self, key) {
-			(Self::Ed25519(sig), DevicePublicKey::Ed25519(pk)) =>
-				sp_io::crypto::ed25519_verify(sig, message, pk),
-			(Self::Sr25519(sig), DevicePublicKey::Sr25519(pk)) =>
-				sp_io::crypto::sr25519_verify(sig, message, pk),
+			(Self::Ed25519(sig), DevicePublicKey::Ed25519(pk)) => {
+				sp_io::crypto::ed25519_verify(sig, message, pk)
+			}
+			(Self::Sr25519(sig), DevicePublicKey::Sr25519(pk)) => {
+				sp_io::crypto::sr25519_verify(sig, message, pk)
+			}
 			(Self::Ecdsa(sig), DevicePublicKey::Ecdsa(pk)) => {
 				let digest = sp_io::hashing::blake2_256(message);
 				sp_io::crypto::secp256k1_ecdsa_recover_compressed(&sig.0, &digest)
 					.is_ok_and(|recovered| recovered == pk.0)
-			},
+			}
 			(Self::P256(sig), DevicePublicKey::P256(pk)) => p256_verify(&pk.0, message, &sig.0),
 			_ => false,
 		}
@@ -281,10 +283,8 @@ mod tests {
 
 	fn p256_pair(seed: u8) -> (SigningKey, DevicePublicKey) {
 		let signing = SigningKey::from_bytes(&[seed; 32].into()).unwrap();
-		let compressed = p256_compress(
-			signing.verifying_key().to_encoded_point(false).as_bytes(),
-		)
-		.unwrap();
+		let compressed =
+			p256_compress(signing.verifying_key().to_encoded_point(false).as_bytes()).unwrap();
 		(signing, DevicePublicKey::P256(compressed))
 	}
 

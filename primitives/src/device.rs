@@ -1,8 +1,11 @@
 //! Device kinds, nameplates and the registry view other pallets read.
 
+use crate::{
+	DevicePublicKey, ManufacturerId, ModelId, RegionId, RewardEligibility, TimestampMs, WattHours,
+	Watts,
+};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use crate::{DevicePublicKey, ManufacturerId, ModelId, RewardEligibility, RegionId, TimestampMs, WattHours, Watts};
 
 /// What kind of energy asset a device is.
 ///

@@ -35,7 +35,6 @@ use codec::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 use sp_runtime::BoundedVec;
 
-
 use crate::{pack_readings, Bundle, DeviceId, DeviceSignature, DeviceState, Reading};
 
 /// `format` of an OpenVPP bundle document.
@@ -294,7 +293,8 @@ pub fn bundle_from_json<MaxReadings: sp_core::Get<u32>>(
 	}
 	let raw = json.signature.strip_prefix("0x").unwrap_or(&json.signature);
 	let bytes = hex::decode(raw).map_err(|_| FeedError::BadSignature)?;
-	let signature = DeviceSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
+	let signature =
+		DeviceSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
 	Ok(Bundle { device: json.device, first_seq: json.first_seq, readings, signature })
 }
 

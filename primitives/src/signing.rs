@@ -3,9 +3,9 @@
 //! Every payload starts with a domain tag and names the chain by its genesis hash, so a
 //! signature cannot be replayed on another chain or for another purpose.
 
+use crate::{DeviceId, DevicePublicKey, DeviceSignature, PackedReading};
 use codec::Encode;
 use sp_core::H256;
-use crate::{DeviceId, DevicePublicKey, DeviceSignature, PackedReading};
 
 /// Domain tag of a device's proof of possession at registration.
 pub const REGISTER_DOMAIN: &[u8; 20] = b"openvpp/register/v1\0";
@@ -88,6 +88,7 @@ pub mod keys {
 
 	/// A device key pair of any supported scheme.
 	#[derive(Clone)]
+	#[allow(clippy::large_enum_variant)]
 	pub enum DeviceKeyPair {
 		/// Schnorrkel/Ristretto (the Substrate default).
 		Sr25519(sr25519::Pair),
@@ -136,7 +137,7 @@ pub mod keys {
 					let mut bytes = [0u8; crate::COMPRESSED_POINT_LEN];
 					bytes.copy_from_slice(point.as_bytes());
 					DevicePublicKey::P256(crate::P256Public(bytes))
-				},
+				}
 			}
 		}
 
@@ -150,7 +151,7 @@ pub mod keys {
 					use p256::ecdsa::signature::Signer;
 					let signature: p256::ecdsa::Signature = k.sign(&message[..]);
 					DeviceSignature::P256(P256Signature(signature.to_bytes().into()))
-				},
+				}
 			}
 		}
 
@@ -233,7 +234,7 @@ pub mod keys {
 					*b = u8::from_str_radix(pair, 16).map_err(|_| "invalid hex secret")?;
 				}
 				out
-			},
+			}
 			_ => sp_io::hashing::blake2_256(&[b"openvpp/p256".as_slice(), uri.as_bytes()].concat()),
 		};
 		p256::ecdsa::SigningKey::from_bytes(&scalar.into())

@@ -273,11 +273,18 @@ fn published_records_the_chain_must_not_take_are_refused_for_the_right_reason() 
 
 // ---- One crafted record per error ----
 
-const GOOD_READING: &str = r#"{"TM":"2024-05-14T18:02:11,000+0200 S","TX":"B","RV":1234.567,"RI":"1-b:1.8.0","RU":"kWh","RT":"AC","EF":"","ST":"G"}"#;
+const GOOD_READING: &str = concat!(
+	r#"{"TM":"2024-05-14T18:02:11,000+0200 S","TX":"B","RV":1234.567,"#,
+	r#""RI":"1-b:1.8.0","RU":"kWh","RT":"AC","EF":"","ST":"G"}"#
+);
 
 fn payload(rd: &str) -> String {
 	format!(
-		r#"{{"FV":"1.0","GI":"OPENVPP ACW-22 Wallbox","GS":"OVW2204001187","PG":"T7","MV":"Phoenix Contact","MM":"EEM-350-D-MCB","MS":"BQ27400330016","RD":[{rd}]}}"#
+		concat!(
+			r#"{{"FV":"1.0","GI":"OPENVPP ACW-22 Wallbox","GS":"OVW2204001187","PG":"T7","#,
+			r#""MV":"Phoenix Contact","MM":"EEM-350-D-MCB","MS":"BQ27400330016","RD":[{}]}}"#
+		),
+		rd
 	)
 }
 

@@ -11,8 +11,8 @@ use openvpp_primitives::{
 	possession_message, AcceptedReadings, DeviceId, DeviceKind, DeviceState, Nameplate,
 	OnReadingsAccepted, RegionId, TimestampMs, REGISTER_DOMAIN,
 };
-use sp_core::{crypto::KeyTypeId, H256};
 use openvpp_primitives::{DevicePublicKey as MultiSigner, DeviceSignature as MultiSignature};
+use sp_core::{crypto::KeyTypeId, H256};
 use sp_runtime::{FixedU128, Permill};
 
 use crate::{

@@ -86,9 +86,9 @@ fn extend_openvpp_genesis(json: &mut Value, development: bool) {
 	let policies: Vec<Value> = if development {
 		GENESIS_REGIONS
 			.iter()
-			.map(|(id, ..)| {
-				serde_json::json!([id, { "Capped": { "max_counted_w": DEV_UNATTESTED_CAP_W } }])
-			})
+			.map(
+				|(id, ..)| serde_json::json!([id, { "Capped": { "max_counted_w": DEV_UNATTESTED_CAP_W } }]),
+			)
 			.collect()
 	} else {
 		Vec::new()

@@ -53,19 +53,22 @@ fn signed_by(
 			let key = new_key();
 			let signature = sign(&key, message)?;
 			(key, signature)
-		},
+		}
 		KeyScheme::Ed25519 => {
 			let public = sp_io::crypto::ed25519_generate(KEY_TYPE, None);
-			let signature = sp_io::crypto::ed25519_sign(KEY_TYPE, &public, message).ok_or(missing)?;
+			let signature =
+				sp_io::crypto::ed25519_sign(KEY_TYPE, &public, message).ok_or(missing)?;
 			(DevicePublicKey::Ed25519(public), DeviceSignature::Ed25519(signature))
-		},
+		}
 		KeyScheme::Ecdsa => {
 			let public = sp_io::crypto::ecdsa_generate(KEY_TYPE, None);
 			let signature = sp_io::crypto::ecdsa_sign(KEY_TYPE, &public, message).ok_or(missing)?;
 			(DevicePublicKey::Ecdsa(public), DeviceSignature::Ecdsa(signature))
-		},
+		}
 		KeyScheme::P256 => {
-			use openvpp_primitives::crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey};
+			use openvpp_primitives::crypto::p256::ecdsa::{
+				signature::Signer, Signature, SigningKey,
+			};
 			let signing = SigningKey::from_bytes(&[0x5au8; 32].into())
 				.map_err(|_| BenchmarkError::Stop("invalid P-256 scalar"))?;
 			let point = signing.verifying_key().to_encoded_point(true);
@@ -76,7 +79,7 @@ fn signed_by(
 				DevicePublicKey::P256(public),
 				DeviceSignature::P256(P256Signature(signature.to_bytes().into())),
 			)
-		},
+		}
 	})
 }
 

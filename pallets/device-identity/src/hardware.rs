@@ -17,13 +17,12 @@ use alloc::vec::Vec;
 use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
 use openvpp_primitives::{
 	certificate_message, DeviceId, DevicePublicKey, DeviceSignature, KeyScheme, ManufacturerId,
-	ModelId,
-	RegionId, RewardEligibility, TimestampMs, UnattestedPolicy, REGISTER_DOMAIN,
+	ModelId, RegionId, RewardEligibility, TimestampMs, UnattestedPolicy, REGISTER_DOMAIN,
 };
 use sp_runtime::{DispatchError, DispatchResult};
 
 use crate::{
-	Config, DeviceBySerial, DeviceByKey, DeviceCertificateOf, DeviceModelOf, Error, Event,
+	Config, DeviceByKey, DeviceBySerial, DeviceCertificateOf, DeviceModelOf, Error, Event,
 	HardwareAttestation, Manufacturer, Manufacturers, Models, NextManufacturerId, NextModelId,
 	Pallet, Regions, RootKey, RootKeyStatus, WeightInfo,
 };
@@ -65,7 +64,8 @@ impl<T: Config> Pallet<T> {
 			Manufacturers::<T>::get(manufacturer).ok_or(Error::<T>::UnknownManufacturer)?;
 		ensure!(key.is_valid_point(), Error::<T>::InvalidDeviceKey);
 		ensure!(!record.root_keys.iter().any(|k| k.key == key), Error::<T>::DuplicateRootKey);
-		let index = u8::try_from(record.root_keys.len()).map_err(|_| Error::<T>::TooManyRootKeys)?;
+		let index =
+			u8::try_from(record.root_keys.len()).map_err(|_| Error::<T>::TooManyRootKeys)?;
 		record
 			.root_keys
 			.try_push(RootKey { key, status: RootKeyStatus::Active })
@@ -84,14 +84,12 @@ impl<T: Config> Pallet<T> {
 		let mut record =
 			Manufacturers::<T>::get(manufacturer).ok_or(Error::<T>::UnknownManufacturer)?;
 		let at_ms = Self::now_ms();
-		let key = record
-			.root_keys
-			.get_mut(usize::from(index))
-			.ok_or(Error::<T>::UnknownRootKey)?;
+		let key = record.root_keys.get_mut(usize::from(index)).ok_or(Error::<T>::UnknownRootKey)?;
 		key.status = match (key.status, revoke) {
 			(RootKeyStatus::Active, false) => RootKeyStatus::Retired { at_ms },
-			(RootKeyStatus::Active | RootKeyStatus::Retired { .. }, true) =>
-				RootKeyStatus::Revoked { at_ms },
+			(RootKeyStatus::Active | RootKeyStatus::Retired { .. }, true) => {
+				RootKeyStatus::Revoked { at_ms }
+			}
 			_ => return Err(Error::<T>::RootKeyNotActive.into()),
 		};
 		Manufacturers::<T>::insert(manufacturer, record);
@@ -149,7 +147,7 @@ impl<T: Config> Pallet<T> {
 			.get(usize::from(certificate.root_key))
 			.ok_or(Error::<T>::UnknownRootKey)?;
 		match root.status {
-			RootKeyStatus::Active => {},
+			RootKeyStatus::Active => {}
 			RootKeyStatus::Retired { .. } => return Err(Error::<T>::RootKeyRetired.into()),
 			RootKeyStatus::Revoked { .. } => return Err(Error::<T>::RootKeyRevoked.into()),
 		}
@@ -165,9 +163,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(body.device_key.scheme() == model.key_scheme, Error::<T>::KeySchemeNotOfModel);
 		let (plate, max) = (body.nameplate, model.max_nameplate);
 		ensure!(
-			plate.capacity_wh <= max.capacity_wh &&
-				plate.max_import_w <= max.max_import_w &&
-				plate.max_export_w <= max.max_export_w,
+			plate.capacity_wh <= max.capacity_wh
+				&& plate.max_import_w <= max.max_import_w
+				&& plate.max_export_w <= max.max_export_w,
 			Error::<T>::NameplateAboveModelRating
 		);
 		match &body.owner {
@@ -240,13 +238,12 @@ impl<T: Config> Pallet<T> {
 	/// Whether a recorded hardware attestation holds at `now_ms`: its root key is not revoked
 	/// and the certificate is in its validity period. One storage read.
 	pub fn attestation_valid(attestation: &HardwareAttestation, now_ms: TimestampMs) -> bool {
-		let in_period =
-			now_ms >= attestation.valid_from_ms && now_ms < attestation.valid_until_ms;
-		in_period &&
-			Manufacturers::<T>::get(attestation.manufacturer).is_some_and(|m| {
-				m.root_keys.get(usize::from(attestation.root_key)).is_some_and(|k| {
-					!matches!(k.status, RootKeyStatus::Revoked { .. })
-				})
+		let in_period = now_ms >= attestation.valid_from_ms && now_ms < attestation.valid_until_ms;
+		in_period
+			&& Manufacturers::<T>::get(attestation.manufacturer).is_some_and(|m| {
+				m.root_keys
+					.get(usize::from(attestation.root_key))
+					.is_some_and(|k| !matches!(k.status, RootKeyStatus::Revoked { .. }))
 			})
 	}
 

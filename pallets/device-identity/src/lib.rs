@@ -28,9 +28,9 @@ extern crate alloc;
 
 mod admin;
 mod attestation;
-mod hardware;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod hardware;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod lifecycle;
@@ -581,7 +581,8 @@ pub mod pallet {
 		pub manufacturers: Vec<(String, Vec<DevicePublicKey>)>,
 		/// Models (ids 0, 1, ... in order): manufacturer, name, kind, maximum nameplate,
 		/// accuracy class, key scheme, whether devices sign a proof of possession.
-		pub models: Vec<(ManufacturerId, String, DeviceKind, Nameplate, AccuracyClass, KeyScheme, bool)>,
+		pub models:
+			Vec<(ManufacturerId, String, DeviceKind, Nameplate, AccuracyClass, KeyScheme, bool)>,
 	}
 
 	#[pallet::genesis_build]

@@ -196,7 +196,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		],
 		certifiers: vec![],
 		devices: vec![],
-		region_policies: vec![(DE_LU, openvpp_primitives::UnattestedPolicy::Capped { max_counted_w: 10_000 })],
+		region_policies: vec![(
+			DE_LU,
+			openvpp_primitives::UnattestedPolicy::Capped { max_counted_w: 10_000 },
+		)],
 		manufacturers: vec![],
 		models: vec![],
 	}

@@ -9,9 +9,9 @@ use sp_runtime::SaturatedConversion;
 
 use crate::{
 	registry::add_operation, Attestation, AttestationChain, Attestations, CertifierInfo,
-	Certifiers, Config, Counters, DeviceByKey, DeviceInfo, DeviceModelOf, Devices,
-	DevicesByOwner, ManufacturerInfo, ManufacturerOf, Manufacturers, ModelInfo, Models, Pallet,
-	RegionInfo, RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
+	Certifiers, Config, Counters, DeviceByKey, DeviceInfo, DeviceModelOf, Devices, DevicesByOwner,
+	ManufacturerInfo, ManufacturerOf, Manufacturers, ModelInfo, Models, Pallet, RegionInfo,
+	RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
 };
 
 fn page_len(limit: u32) -> usize {
@@ -90,10 +90,7 @@ impl<T: Config> Pallet<T> {
 	pub fn manufacturers(start_after: Option<ManufacturerId>, limit: u32) -> Vec<ManufacturerInfo> {
 		let from = start_after.map_or(0, |id| id.saturating_add(1));
 		let next = crate::NextManufacturerId::<T>::get();
-		(from..next)
-			.filter_map(Self::manufacturer_info)
-			.take(page_len(limit))
-			.collect()
+		(from..next).filter_map(Self::manufacturer_info).take(page_len(limit)).collect()
 	}
 
 	/// A model by id.

@@ -16,8 +16,8 @@ use openvpp_primitives::{
 	possession_message, verify_device_signature, DeviceId, DeviceKind, DeviceStatus, Nameplate,
 	NameplateError, RegionId, TimestampMs, REGISTER_DOMAIN, ROTATE_DOMAIN,
 };
-use sp_core::H256;
 use openvpp_primitives::{DevicePublicKey, DeviceSignature};
+use sp_core::H256;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, DispatchResult,

@@ -138,7 +138,9 @@ impl MockRegistry {
 					region,
 					nameplate,
 					status: DeviceStatus::Active,
-					signer: openvpp_primitives::DevicePublicKey::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
+					signer: openvpp_primitives::DevicePublicKey::Sr25519(
+						sr25519::Public::from_raw([id as u8; 32]),
+					),
 					commissioned_ms: START_MS,
 					attestations: u8::from(attested),
 					hardware: None,
@@ -161,7 +163,11 @@ impl MockRegistry {
 
 	/// Changes what a device may earn (its attestation under its region's policy) and its
 	/// nameplate, as the registry would report them.
-	pub fn set_trust(id: DeviceId, eligibility: openvpp_primitives::RewardEligibility, nameplate: Nameplate) {
+	pub fn set_trust(
+		id: DeviceId,
+		eligibility: openvpp_primitives::RewardEligibility,
+		nameplate: Nameplate,
+	) {
 		DEVICES.with(|d| {
 			if let Some(view) = d.borrow_mut().get_mut(&id) {
 				view.hardware_attested = eligibility == openvpp_primitives::RewardEligibility::Full;

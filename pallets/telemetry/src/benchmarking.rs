@@ -23,8 +23,8 @@ use openvpp_primitives::{
 	bundle_message, pack_readings, Bundle, DeviceRegistry, DeviceState, Nameplate, Reading,
 	SOC_BASIS_POINTS,
 };
-use sp_core::crypto::KeyTypeId;
 use openvpp_primitives::{DevicePublicKey as MultiSigner, DeviceSignature as MultiSignature};
+use sp_core::crypto::KeyTypeId;
 use sp_runtime::{BoundedVec, Permill};
 
 /// Key type of the device keys generated in the benchmark keystore.

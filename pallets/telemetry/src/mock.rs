@@ -9,11 +9,11 @@ use core::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use frame_support::{derive_impl, parameter_types, traits::UnixTime};
+use openvpp_primitives::DevicePublicKey as MultiSigner;
 use openvpp_primitives::{
 	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceStatus, DeviceView, Nameplate,
 	OnReadingsAccepted, OperatingDelta, RegionId,
 };
-use openvpp_primitives::DevicePublicKey as MultiSigner;
 use sp_runtime::{BuildStorage, Permill};
 
 use crate as pallet_telemetry;

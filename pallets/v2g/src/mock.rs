@@ -163,7 +163,9 @@ impl MockRegistry {
 					region,
 					nameplate,
 					status: DeviceStatus::Active,
-					signer: openvpp_primitives::DevicePublicKey::Sr25519(sr25519::Public::from_raw([id as u8; 32])),
+					signer: openvpp_primitives::DevicePublicKey::Sr25519(
+						sr25519::Public::from_raw([id as u8; 32]),
+					),
 					commissioned_ms: START_MS,
 					attestations: 1,
 					hardware: None,

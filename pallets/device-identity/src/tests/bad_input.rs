@@ -4,7 +4,6 @@ use super::*;
 use crate::{Error, Regions, RegistrationNonce};
 use frame_support::{assert_noop, assert_ok};
 
-
 use openvpp_primitives::{DevicePublicKey, DeviceSignature, P256Public};
 use sp_runtime::DispatchError;
 
@@ -178,7 +177,9 @@ fn proof_for_another_purpose_or_by_another_key_is_refused() {
 #[test]
 fn ecdsa_and_p256_device_keys_register_with_their_proofs() {
 	run(|| {
-		for (scheme, uri) in [(KeyScheme::Ecdsa, "//Alice//meter//ecdsa"), (KeyScheme::P256, "//Alice//meter//p256")] {
+		for (scheme, uri) in
+			[(KeyScheme::Ecdsa, "//Alice//meter//ecdsa"), (KeyScheme::P256, "//Alice//meter//p256")]
+		{
 			let key = DeviceKeyPair::from_uri(scheme, uri).unwrap();
 			assert_ok!(try_register(
 				DeviceKind::SmartMeter,

@@ -5,14 +5,13 @@
 
 use super::*;
 use crate::{DeviceBySerial, Devices, Error, Manufacturers, RootKeyStatus};
+use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 use frame_system::RawOrigin;
 use openvpp_primitives::{
 	certificate_message, serial_hash, AccuracyClass, CertificateBody, DeviceCertificate,
-	DeviceRegistry, DeviceSignature, ManufacturerId, ModelId, RewardEligibility,
-	UnattestedPolicy,
+	DeviceRegistry, DeviceSignature, ManufacturerId, ModelId, RewardEligibility, UnattestedPolicy,
 };
-use codec::Encode;
 use sp_runtime::DispatchError;
 
 /// Twenty years, ms: the lifetime of a charger's certificate.
@@ -141,7 +140,9 @@ fn a_certified_p256_wallbox_registers_hardware_attested() {
 		assert!(chain.valid);
 		assert_eq!(chain.model.name, b"Pro 11 V2G".to_vec());
 		assert_eq!(chain.root_key.key, maker_keys().0.signer());
-		assert!(matches!(last_event(), crate::Event::DeviceCertified { device, .. } if device == id));
+		assert!(
+			matches!(last_event(), crate::Event::DeviceCertified { device, .. } if device == id)
+		);
 	});
 }
 
@@ -178,7 +179,9 @@ fn every_bad_certificate_is_refused_with_its_own_error() {
 			(
 				"certificate for another key",
 				certificate(CertificateBody {
-					device_key: DeviceKeyPair::from_uri(KeyScheme::P256, "//other").unwrap().signer(),
+					device_key: DeviceKeyPair::from_uri(KeyScheme::P256, "//other")
+						.unwrap()
+						.signer(),
 					..body(&key)
 				}),
 				Error::CertificateForAnotherKey,
@@ -244,11 +247,17 @@ fn every_bad_certificate_is_refused_with_its_own_error() {
 		if let DeviceSignature::P256(sig) = &mut cert.signature {
 			sig.0[17] ^= 0x01;
 		}
-		assert_noop!(register_certified(&alice(), &key, cert), Error::<Test>::InvalidCertificateSignature);
+		assert_noop!(
+			register_certified(&alice(), &key, cert),
+			Error::<Test>::InvalidCertificateSignature
+		);
 		// One field of the body changed after signing.
 		let mut cert = certificate(body(&key));
 		cert.body.nameplate.capacity_wh += 1;
-		assert_noop!(register_certified(&alice(), &key, cert), Error::<Test>::InvalidCertificateSignature);
+		assert_noop!(
+			register_certified(&alice(), &key, cert),
+			Error::<Test>::InvalidCertificateSignature
+		);
 		// A key of another scheme than the model's.
 		let ed = ed_key("//Alice//wallbox//ed");
 		let cert = certificate(CertificateBody { device_key: ed.signer(), ..body(&key) });
@@ -265,7 +274,10 @@ fn a_serial_registers_once_even_with_a_second_key() {
 		// The same serial certified again for an emulated second device.
 		let clone = DeviceKeyPair::from_uri(KeyScheme::P256, "//Alice/wallbox/clone").unwrap();
 		let cert = certificate(CertificateBody { device_key: clone.signer(), ..body(&key) });
-		assert_noop!(register_certified(&alice(), &clone, cert), Error::<Test>::SerialAlreadyRegistered);
+		assert_noop!(
+			register_certified(&alice(), &clone, cert),
+			Error::<Test>::SerialAlreadyRegistered
+		);
 		// The same certificate again.
 		assert_noop!(
 			register_certified(&bob(), &key, certificate(body(&key))),
@@ -282,7 +294,9 @@ fn a_retired_root_key_signs_nothing_new_but_its_devices_stay_attested() {
 		let id = NextDeviceId::<Test>::get();
 		assert_ok!(register_certified(&alice(), &key, certificate(body(&key))));
 		assert_ok!(DeviceIdentity::retire_root_key(root(), 0, 0));
-		assert!(<DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap().hardware_attested);
+		assert!(
+			<DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap().hardware_attested
+		);
 
 		let other = DeviceKeyPair::from_uri(KeyScheme::P256, "//Bob/wallbox").unwrap();
 		let cert = certificate(CertificateBody {
@@ -291,7 +305,10 @@ fn a_retired_root_key_signs_nothing_new_but_its_devices_stay_attested() {
 			..body(&other)
 		});
 		assert_noop!(register_certified(&bob(), &other, cert), Error::<Test>::RootKeyRetired);
-		assert_noop!(DeviceIdentity::retire_root_key(root(), 0, 0), Error::<Test>::RootKeyNotActive);
+		assert_noop!(
+			DeviceIdentity::retire_root_key(root(), 0, 0),
+			Error::<Test>::RootKeyNotActive
+		);
 	});
 }
 
@@ -317,7 +334,8 @@ fn revoking_a_root_key_ends_the_attestation_of_every_device_it_signed_without_to
 			cert,
 			Some(proof(&bob_key, &bob())),
 		));
-		let records = (Devices::<Test>::get(alice_id).encode(), Devices::<Test>::get(bob_id).encode());
+		let records =
+			(Devices::<Test>::get(alice_id).encode(), Devices::<Test>::get(bob_id).encode());
 
 		assert_ok!(DeviceIdentity::revoke_root_key(root(), 0, 0));
 		assert!(matches!(
@@ -448,7 +466,11 @@ fn manufacturer_and_model_input_is_checked() {
 			Error::<Test>::TooManyRootKeys
 		);
 		assert_noop!(
-			DeviceIdentity::create_manufacturer(root(), name.clone(), vec![hsm.signer(), hsm.signer()]),
+			DeviceIdentity::create_manufacturer(
+				root(),
+				name.clone(),
+				vec![hsm.signer(), hsm.signer()]
+			),
 			Error::<Test>::DuplicateRootKey
 		);
 		let five: Vec<_> = (0..5).map(|i| sr_key(&format!("//root/{i}")).signer()).collect();
@@ -457,8 +479,14 @@ fn manufacturer_and_model_input_is_checked() {
 			Error::<Test>::TooManyRootKeys
 		);
 		assert_ok!(DeviceIdentity::create_manufacturer(root(), name, vec![hsm.signer()]));
-		assert_noop!(DeviceIdentity::add_root_key(root(), 0, hsm.signer()), Error::<Test>::DuplicateRootKey);
-		assert_noop!(DeviceIdentity::add_root_key(root(), 5, backup.signer()), Error::<Test>::UnknownManufacturer);
+		assert_noop!(
+			DeviceIdentity::add_root_key(root(), 0, hsm.signer()),
+			Error::<Test>::DuplicateRootKey
+		);
+		assert_noop!(
+			DeviceIdentity::add_root_key(root(), 5, backup.signer()),
+			Error::<Test>::UnknownManufacturer
+		);
 		assert_ok!(DeviceIdentity::add_root_key(root(), 0, backup.signer()));
 		assert_noop!(DeviceIdentity::revoke_root_key(root(), 0, 2), Error::<Test>::UnknownRootKey);
 
@@ -495,7 +523,11 @@ fn only_the_admin_origin_manages_manufacturers_models_and_policies() {
 		let (hsm, _) = maker_keys();
 		let signed = RuntimeOrigin::signed(alice());
 		assert_noop!(
-			DeviceIdentity::create_manufacturer(signed.clone(), b"Fake".to_vec(), vec![hsm.signer()]),
+			DeviceIdentity::create_manufacturer(
+				signed.clone(),
+				b"Fake".to_vec(),
+				vec![hsm.signer()]
+			),
 			DispatchError::BadOrigin
 		);
 		maker();
@@ -503,8 +535,14 @@ fn only_the_admin_origin_manages_manufacturers_models_and_policies() {
 			DeviceIdentity::add_root_key(signed.clone(), 0, sr_key("//mine").signer()),
 			DispatchError::BadOrigin
 		);
-		assert_noop!(DeviceIdentity::retire_root_key(signed.clone(), 0, 0), DispatchError::BadOrigin);
-		assert_noop!(DeviceIdentity::revoke_root_key(signed.clone(), 0, 0), DispatchError::BadOrigin);
+		assert_noop!(
+			DeviceIdentity::retire_root_key(signed.clone(), 0, 0),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			DeviceIdentity::revoke_root_key(signed.clone(), 0, 0),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(
 			DeviceIdentity::create_model(
 				signed.clone(),
@@ -519,7 +557,11 @@ fn only_the_admin_origin_manages_manufacturers_models_and_policies() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
-			DeviceIdentity::set_region_policy(signed, DE_LU, UnattestedPolicy::Capped { max_counted_w: u32::MAX }),
+			DeviceIdentity::set_region_policy(
+				signed,
+				DE_LU,
+				UnattestedPolicy::Capped { max_counted_w: u32::MAX }
+			),
 			DispatchError::BadOrigin
 		);
 	});

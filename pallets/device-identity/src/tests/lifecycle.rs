@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::{
-	attribute_keys as attr, AttestationKind, Attestations, Counters, DeviceByKey,
-	Devices, DevicesByOwner, Error, Event, RegistrationNonce,
+	attribute_keys as attr, AttestationKind, Attestations, Counters, DeviceByKey, Devices,
+	DevicesByOwner, Error, Event, RegistrationNonce,
 };
 use frame_support::{assert_noop, assert_ok};
 use openvpp_primitives::{DeviceRegistry, DeviceStatus, OperatingDelta};

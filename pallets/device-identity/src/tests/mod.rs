@@ -20,12 +20,12 @@ use frame_support::{
 	assert_ok,
 	traits::{fungible::InspectHold, Get},
 };
+use openvpp_primitives::DeviceSignature;
 use openvpp_primitives::{
 	keys::{DeviceKeyPair, KeyScheme},
 	DeviceId, DeviceKind, Nameplate, RegionId,
 };
 use sp_core::H256;
-use openvpp_primitives::DeviceSignature;
 
 /// Runs a test on a fresh chain and checks the pallet's invariants afterwards.
 pub fn run(test: impl FnOnce()) {

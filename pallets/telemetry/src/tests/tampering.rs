@@ -3,8 +3,8 @@
 
 use codec::{Decode, Encode};
 use frame_support::{assert_noop, assert_ok};
-use openvpp_primitives::{pack_readings, DeviceKind, DeviceState, DeviceStatus, Reading};
 use openvpp_primitives::DeviceSignature as MultiSignature;
+use openvpp_primitives::{pack_readings, DeviceKind, DeviceState, DeviceStatus, Reading};
 use sp_runtime::Permill;
 
 use super::{profiles::*, *};
