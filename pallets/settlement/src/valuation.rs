@@ -299,10 +299,10 @@ impl<T: Config> Pallet<T> {
 		Self::add_points(accepted.device, epoch, points);
 
 		let hour = hour_of(accepted.to_ms);
-		if !eligibility.certificates_allowed() {
-			return;
-		}
-		if accepted.kind.is_renewable_generator() || accepted.kind.is_storage() {
+		// Only generation that may become certificates feeds the generation ledger; metered
+		// consumption is booked for every meter (it can only be matched, never minted).
+		let generates = accepted.kind.is_renewable_generator() || accepted.kind.is_storage();
+		if generates && eligibility.certificates_allowed() {
 			Self::note_generation(accepted.device, hour, accepted.energy_out_wh);
 		}
 		if accepted.kind == DeviceKind::SmartMeter {
