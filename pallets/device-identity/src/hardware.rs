@@ -247,6 +247,12 @@ impl<T: Config> Pallet<T> {
 			})
 	}
 
+	/// Whether a device's recorded attestation (if any) holds now. O(1): one read of the
+	/// manufacturer record, only for certified devices.
+	pub(crate) fn hardware_attested(attestation: Option<&HardwareAttestation>) -> bool {
+		attestation.is_some_and(|h| Self::attestation_valid(h, Self::now_ms()))
+	}
+
 	/// What a device in `region` may earn given whether it is hardware-attested now.
 	pub fn eligibility(region: RegionId, hardware_attested: bool) -> RewardEligibility {
 		if hardware_attested {

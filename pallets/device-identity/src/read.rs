@@ -54,8 +54,7 @@ impl<T: Config> Pallet<T> {
 	/// Everything about a device in one read.
 	pub fn device_info(id: DeviceId) -> Option<DeviceInfo<T::AccountId>> {
 		let record = Devices::<T>::get(id)?;
-		let hardware_attested =
-			record.hardware.is_some_and(|h| Self::attestation_valid(&h, Self::now_ms()));
+		let hardware_attested = Self::hardware_attested(record.hardware.as_ref());
 		Some(DeviceInfo {
 			id,
 			hardware: record.hardware,
@@ -186,9 +185,7 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> DeviceRegistry<T::AccountId> for Pallet<T> {
 	fn device(id: DeviceId) -> Option<DeviceView<T::AccountId>> {
 		Devices::<T>::get(id).map(|r| {
-			// O(1): one read of the manufacturer record, only for certified devices.
-			let hardware_attested =
-				r.hardware.is_some_and(|h| Self::attestation_valid(&h, Self::now_ms()));
+			let hardware_attested = Self::hardware_attested(r.hardware.as_ref());
 			DeviceView {
 				eligibility: Self::eligibility(r.region, hardware_attested),
 				hardware: r.hardware.map(|h| (h.manufacturer, h.model)),
