@@ -57,6 +57,13 @@ pub trait OpenVppApi {
 		limit: Option<u32>,
 	) -> RpcResult<Value>;
 
+	/// The chain's verdict on an OCMF record signed by the meter key `public_key` (DER, SEC1
+	/// or bare X‖Y, as hex, base64 or PEM), computed by the runtime with no state change and
+	/// whatever the record's age: `valid`, the meter identity and the readings the chain would
+	/// take from it, or `error` (why it would be refused).
+	#[method(name = "openvpp_verifyOcmf")]
+	fn verify_ocmf(&self, record: String, public_key: String) -> RpcResult<Value>;
+
 	/// Rewards a device has earned and not yet claimed, planck (as a decimal string).
 	#[method(name = "openvpp_pendingRewards")]
 	fn pending_rewards(&self, id: DeviceId) -> RpcResult<String>;
@@ -224,11 +231,53 @@ where
 		let mut readings = Vec::new();
 		for seq in from..end {
 			if let Some(r) = indexed_reading(storage, id, seq) {
-				readings.push(reading_json(seq, &r));
+				let mut value = reading_json(seq, &r);
+				// The raw OCMF record whose first new reading this is, for re-verification.
+				let ocmf_key = pallet_telemetry::history::ocmf_key(id, seq);
+				if let (Some(raw), Some(fields)) =
+					(storage.get(sp_offchain::STORAGE_PREFIX, &ocmf_key), value.as_object_mut())
+				{
+					fields.insert("ocmf".into(), String::from_utf8_lossy(&raw).into());
+				}
+				readings.push(value);
 			}
 		}
 		let next = (end <= state.last_seq).then_some(end);
 		Ok(json!({ "device": id, "readings": readings, "next": next }))
+	}
+
+	fn verify_ocmf(&self, record: String, public_key: String) -> RpcResult<Value> {
+		let key = openvpp_primitives::parse_meter_key_text(&public_key).map_err(|e| {
+			error(-32602, format!("publicKey is not a meter public key: {}", e.as_str()))
+		})?;
+		let at = self.client.info().best_hash;
+		let verdict = self
+			.client
+			.runtime_api()
+			.verify_ocmf(at, record.into_bytes(), key)
+			.map_err(api_error)?;
+		let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned());
+		Ok(match verdict {
+			Ok(v) => json!({
+				"valid": true,
+				"meter": {
+					"vendor": text(v.meter_vendor),
+					"model": text(v.meter_model),
+					"serial": text(v.meter_serial),
+				},
+				"gatewaySerial": text(v.gateway_serial),
+				"pagination": String::from_utf8_lossy(&v.pagination),
+				"entries": v.entries,
+				"readings": v.readings.iter().map(|r| {
+					let mut value = reading_json(0, r);
+					if let Some(fields) = value.as_object_mut() {
+						fields.remove("seq");
+					}
+					value
+				}).collect::<Vec<_>>(),
+			}),
+			Err(e) => json!({ "valid": false, "error": e.as_str() }),
+		})
 	}
 
 	fn pending_rewards(&self, id: DeviceId) -> RpcResult<String> {

@@ -198,6 +198,28 @@ pub enum DeviceStatus {
 	Decommissioned,
 }
 
+/// What a manufacturer's certificate says a device is.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct HardwareIdentity {
+	/// The certifying manufacturer.
+	pub manufacturer: ManufacturerId,
+	/// The device model.
+	pub model: ModelId,
+	/// blake2-256 of the serial number ([`crate::serial_hash`]); an OCMF meter's `MS`.
+	pub serial_hash: sp_core::H256,
+}
+
 /// What other pallets need to know about a device, in one storage read.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct DeviceView<AccountId> {
@@ -217,9 +239,9 @@ pub struct DeviceView<AccountId> {
 	pub commissioned_ms: TimestampMs,
 	/// Number of attestations currently valid.
 	pub attestations: u8,
-	/// Manufacturer and model of a device registered with a manufacturer's certificate
-	/// (whether or not that certificate is still valid).
-	pub hardware: Option<(ManufacturerId, ModelId)>,
+	/// Manufacturer, model and serial of a device registered with a manufacturer's
+	/// certificate (whether or not that certificate is still valid).
+	pub hardware: Option<HardwareIdentity>,
 	/// Whether the device's certificate is valid now (its root key not revoked, not expired).
 	pub hardware_attested: bool,
 	/// What rewards and certificates the device may earn now (its attestation under its

@@ -24,6 +24,13 @@
 //!   power-of-ten `multiplier`), and the `MeterValue` timestamp to the second. A station whose
 //!   plain values disagree with what its meter signed is not trusted with the bundle.
 //!
+//!   A `signedMeterValue` with `encodingMethod` [`OCMF_ENCODING`] is what an Eichrecht
+//!   charger sends: `signedMeterData` holds an OCMF record (`OCMF|{…}|{…}`, as text or base64
+//!   of it; OCPP 2.0.1 says base64, chargers send both), `publicKey` the meter's public key in
+//!   any form [`crate::parse_meter_key_text`] reads (OCPP: base64; also hex, DER, SEC1). The
+//!   key names the device (the chain registered it as the device's key); the record is
+//!   submitted as is and verified on chain, so its plain values beside it are ignored.
+//!
 //! One bad entry never sinks the good ones beside it: [`parse_feed`] returns every bundle it
 //! could build and, separately, why each other entry was skipped.
 
@@ -41,6 +48,10 @@ use crate::{pack_readings, Bundle, DeviceId, DeviceSignature, DeviceState, Readi
 pub const OPENVPP_FORMAT: &str = "openvpp.bundles.v1";
 /// `encodingMethod` of an OCPP signed meter value that carries a SCALE-encoded bundle.
 pub const OCPP_ENCODING: &str = "OpenVPP-Bundle-SCALE";
+/// `encodingMethod` of an OCPP signed meter value that carries an OCMF record.
+pub const OCMF_ENCODING: &str = "OCMF";
+/// `signingMethod` of an OCMF record signed with ECDSA over P-256 (OCMF's `SA`).
+pub const OCMF_SIGNING_METHOD: &str = "ECDSA-secp256r1-SHA256";
 /// OCPP measurand of the import register (the OCPP default when none is given).
 pub const MEASURAND_IMPORT: &str = "Energy.Active.Import.Register";
 /// OCPP measurand of the export register.
@@ -176,6 +187,10 @@ pub enum FeedError {
 	Mismatch(&'static str),
 	/// An OCPP `MeterValue` without a signed bundle.
 	Unsigned,
+	/// `signedMeterData` of an OCMF value is neither an OCMF record nor base64 of one.
+	BadOcmfRecord,
+	/// `publicKey` of an OCMF value is missing or not a meter key.
+	BadMeterKey,
 }
 
 impl core::fmt::Display for FeedError {
@@ -193,14 +208,29 @@ impl core::fmt::Display for FeedError {
 			Self::UnknownEncoding(s) => write!(f, "unknown signed meter value encoding {s:?}"),
 			Self::Mismatch(what) => write!(f, "plain {what} disagrees with the signed bundle"),
 			Self::Unsigned => write!(f, "meter value carries no signed bundle"),
+			Self::BadOcmfRecord => {
+				write!(f, "signedMeterData is neither an OCMF record nor base64 of one")
+			}
+			Self::BadMeterKey => write!(f, "publicKey is missing or not a meter public key"),
 		}
 	}
+}
+
+/// An OCMF record a feed carried, with the meter key it names.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct OcmfEntry {
+	/// The meter's public key (the device's registered key).
+	pub public_key: crate::DevicePublicKey,
+	/// The record, exactly as the meter wrote it.
+	pub record: Vec<u8>,
 }
 
 /// What a feed yielded: the bundles built, and for each skipped entry its index and reason.
 pub struct ParsedFeed<MaxReadings: sp_core::Get<u32>> {
 	/// Bundles ready to submit, in feed order.
 	pub bundles: Vec<Bundle<MaxReadings>>,
+	/// OCMF records, in feed order.
+	pub ocmf: Vec<OcmfEntry>,
 	/// Entries that were skipped: (position in the feed, why).
 	pub skipped: Vec<(usize, FeedError)>,
 }
@@ -235,9 +265,10 @@ pub fn parse_feed<MaxReadings: sp_core::Get<u32>>(
 ) -> Result<ParsedFeed<MaxReadings>, FeedError> {
 	let value: serde_json::Value =
 		serde_json::from_slice(body).map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
-	let mut parsed = ParsedFeed { bundles: Vec::new(), skipped: Vec::new() };
-	let mut push = |index: usize, bundle: Result<Bundle<MaxReadings>, FeedError>| match bundle {
-		Ok(b) => parsed.bundles.push(b),
+	let mut parsed = ParsedFeed { bundles: Vec::new(), ocmf: Vec::new(), skipped: Vec::new() };
+	let mut push = |index: usize, entry: Result<FeedEntry<MaxReadings>, FeedError>| match entry {
+		Ok(FeedEntry::Bundle(b)) => parsed.bundles.push(b),
+		Ok(FeedEntry::Ocmf(o)) => parsed.ocmf.push(o),
 		Err(e) => parsed.skipped.push((index, e)),
 	};
 	if value.get("format").is_some() {
@@ -247,7 +278,7 @@ pub fn parse_feed<MaxReadings: sp_core::Get<u32>>(
 			return Err(FeedError::UnknownFormat(doc.format));
 		}
 		for (i, b) in doc.bundles.iter().enumerate() {
-			push(i, bundle_from_json(b));
+			push(i, bundle_from_json(b).map(FeedEntry::Bundle));
 		}
 	} else {
 		let requests: Vec<MeterValuesRequest> = if value.is_array() {
@@ -258,10 +289,82 @@ pub fn parse_feed<MaxReadings: sp_core::Get<u32>>(
 		.map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
 		let meter_values = requests.iter().flat_map(|r| r.meter_value.iter());
 		for (i, mv) in meter_values.enumerate() {
-			push(i, bundle_from_meter_value(mv));
+			push(i, entry_from_meter_value(mv));
 		}
 	}
 	Ok(parsed)
+}
+
+/// One signed entry of a feed.
+pub enum FeedEntry<MaxReadings: sp_core::Get<u32>> {
+	/// A device-signed OpenVPP bundle.
+	Bundle(Bundle<MaxReadings>),
+	/// A meter-signed OCMF record.
+	Ocmf(OcmfEntry),
+}
+
+/// The signed entry an OCPP meter value carries: an OpenVPP bundle (cross-checked against the
+/// plain values) or an OCMF record.
+pub fn entry_from_meter_value<MaxReadings: sp_core::Get<u32>>(
+	meter_value: &MeterValue,
+) -> Result<FeedEntry<MaxReadings>, FeedError> {
+	let signed = meter_value
+		.sampled_value
+		.iter()
+		.find_map(|s| s.signed_meter_value.as_ref())
+		.ok_or(FeedError::Unsigned)?;
+	if signed.encoding_method == OCMF_ENCODING {
+		return ocmf_from_signed_value(signed).map(FeedEntry::Ocmf);
+	}
+	bundle_from_meter_value(meter_value).map(FeedEntry::Bundle)
+}
+
+/// The OCMF record and meter key of a signed meter value with encoding [`OCMF_ENCODING`].
+pub fn ocmf_from_signed_value(signed: &SignedMeterValue) -> Result<OcmfEntry, FeedError> {
+	use base64::Engine;
+	let data = signed.signed_meter_data.trim();
+	let record = if data.starts_with("OCMF|") {
+		data.as_bytes().to_vec()
+	} else {
+		let decoded = base64::engine::general_purpose::STANDARD
+			.decode(data.as_bytes())
+			.map_err(|_| FeedError::BadOcmfRecord)?;
+		if !decoded.starts_with(b"OCMF|") {
+			return Err(FeedError::BadOcmfRecord);
+		}
+		decoded
+	};
+	let public_key =
+		crate::parse_meter_key_text(&signed.public_key).map_err(|_| FeedError::BadMeterKey)?;
+	Ok(OcmfEntry { public_key, record })
+}
+
+/// The OCPP meter value an Eichrecht charger sends for a signed reading: the plain import
+/// register beside the OCMF record (as text, the form most chargers send) and the meter's
+/// public key (base64 of its DER `SubjectPublicKeyInfo`, or whatever bytes `public_key` are).
+pub fn ocmf_meter_value(
+	record: &str,
+	public_key: &[u8],
+	import_wh: u64,
+	timestamp_ms: u64,
+) -> MeterValue {
+	use base64::Engine;
+	#[allow(clippy::cast_precision_loss)]
+	let value = import_wh as f64;
+	MeterValue {
+		timestamp: format_rfc3339_ms(timestamp_ms),
+		sampled_value: alloc::vec![SampledValue {
+			value,
+			measurand: Some(MEASURAND_IMPORT.into()),
+			unit_of_measure: Some(UnitOfMeasure { unit: Some("Wh".into()), multiplier: None }),
+			signed_meter_value: Some(SignedMeterValue {
+				signed_meter_data: record.into(),
+				signing_method: OCMF_SIGNING_METHOD.into(),
+				encoding_method: OCMF_ENCODING.into(),
+				public_key: base64::engine::general_purpose::STANDARD.encode(public_key),
+			}),
+		}],
+	}
 }
 
 /// Builds the bundle an OpenVPP document entry describes (the signature is not checked here:
@@ -621,6 +724,49 @@ mod tests {
 				(2, FeedError::NotMonotonic),
 				(3, FeedError::BadSignature),
 			]
+		);
+	}
+
+	#[test]
+	fn ocpp_meter_values_carry_ocmf_records_as_chargers_send_them() {
+		use base64::Engine;
+		// A DER SubjectPublicKeyInfo of a P-256 key (the generator key of the vectors).
+		let der = hex::decode(concat!(
+			"3059301306072a8648ce3d020106082a8648ce3d030107034200043bf1e33261b56a394b1503b8481e",
+			"7923ba3e716242d8935b17eef44f54ccd6d268deb12214fdf0b03cb7a16163ed55fd32f6b42e4beca5",
+			"3afca122ad85e0e865"
+		))
+		.unwrap();
+		let record = r#"OCMF|{"PG":"T1","RD":[]}|{"SD":"00"}"#;
+		let text = ocmf_meter_value(record, &der, 1_234_567, 1_796_205_600_000);
+		let mut b64 = text.clone();
+		if let Some(signed) = b64.sampled_value[0].signed_meter_value.as_mut() {
+			signed.signed_meter_data =
+				base64::engine::general_purpose::STANDARD.encode(record.as_bytes());
+		}
+		let mut bad_key = text.clone();
+		bad_key.sampled_value[0].signed_meter_value.as_mut().unwrap().public_key = "AAAA".into();
+		let mut bad_data = text.clone();
+		bad_data.sampled_value[0].signed_meter_value.as_mut().unwrap().signed_meter_data =
+			"not a record".into();
+		let request = MeterValuesRequest {
+			evse_id: 1,
+			meter_value: alloc::vec![text, b64, bad_key, bad_data],
+		};
+		let body = serde_json::to_vec(&alloc::vec![request]).unwrap();
+		let parsed = parse_feed::<Max>(&body).unwrap();
+		let key = crate::parse_meter_key(&der).unwrap();
+		assert_eq!(
+			parsed.ocmf,
+			alloc::vec![
+				OcmfEntry { public_key: key.clone(), record: record.as_bytes().to_vec() },
+				OcmfEntry { public_key: key, record: record.as_bytes().to_vec() },
+			]
+		);
+		assert!(parsed.bundles.is_empty());
+		assert_eq!(
+			parsed.skipped,
+			alloc::vec![(2, FeedError::BadMeterKey), (3, FeedError::BadOcmfRecord)]
 		);
 	}
 

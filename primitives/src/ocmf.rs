@@ -408,6 +408,10 @@ pub fn verify(record: &[u8], key: &DevicePublicKey) -> Result<OcmfRecord, OcmfEr
 /// Maps a record's energy registers to the chain's readings: one per distinct time, oldest
 /// first, import (`1.8.0`) as `energy_in_wh` and export (`2.8.0`) as `energy_out_wh`.
 ///
+/// Times must be wall-clock (`S` or `I`), or relative (`R`) to an earlier wall-clock reading of
+/// the same record (KEBA wallboxes write the end of a transaction so); `U`, and `R` without
+/// an anchor, are [`OcmfError::UnsynchronizedTime`].
+///
 /// Each register's readings must go forward in time and never down; the registers may be
 /// listed one after the other (as in the spec's example) or interleaved. At a time where a
 /// register has no reading it keeps its previous value (its first value before it is first
@@ -417,12 +421,18 @@ pub fn verify(record: &[u8], key: &DevicePublicKey) -> Result<OcmfRecord, OcmfEr
 pub fn to_readings(record: &OcmfRecord) -> Result<Vec<Reading>, OcmfError> {
 	let mut import: Vec<(TimestampMs, WattHours)> = Vec::new();
 	let mut export: Vec<(TimestampMs, WattHours)> = Vec::new();
+	// A relative time (`R`) is the legally exact duration since an earlier reading of the
+	// record added to that reading's time: as good a wall-clock time as its anchor, and
+	// useless without one.
+	let mut anchored = false;
 	for r in &record.readings {
 		if !r.meter_ok() {
 			return Err(OcmfError::MeterError);
 		}
-		if !r.sync.is_wall_clock() {
-			return Err(OcmfError::UnsynchronizedTime);
+		match r.sync {
+			TimeSync::Synchronized | TimeSync::Informative => anchored = true,
+			TimeSync::Relative if anchored => {}
+			TimeSync::Relative | TimeSync::Unknown => return Err(OcmfError::UnsynchronizedTime),
 		}
 		let series = match r.register {
 			Register::Import => &mut import,
@@ -812,6 +822,131 @@ fn der_uint(data: &[u8]) -> Option<(&[u8], &[u8])> {
 	Some((value, rest))
 }
 
+
+/// The identity a meter writes into every record it signs (`GI`/`GS` name the signing
+/// gateway component, `MV`/`MM`/`MS` the meter).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MeterIdentity {
+	/// `GI`, the gateway (charger) identification.
+	pub gateway_id: String,
+	/// `GS`, the gateway serial.
+	pub gateway_serial: String,
+	/// `MV`, the meter vendor.
+	pub vendor: String,
+	/// `MM`, the meter model.
+	pub model: String,
+	/// `MS`, the meter serial (the serial number its certificate names).
+	pub serial: String,
+}
+
+/// One reading to write: time (synchronized), the reason `TX` (`B`, `T`, `E` …) and the
+/// import register `1-0:1.8.0` in Wh, written in kWh with three decimals as meters do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MeterSample {
+	/// ms since the Unix epoch.
+	pub timestamp_ms: TimestampMs,
+	/// `TX`.
+	pub tx: u8,
+	/// Import register, Wh.
+	pub import_wh: WattHours,
+}
+
+/// Writes the payload section of a record the way an Eichrecht meter does (OCMF 1.0 fields,
+/// one `RD` entry per sample, the import register in kWh): the bytes a meter signs. Used by
+/// simulators, benchmarks and tests; the chain only ever reads records.
+pub fn write_payload(identity: &MeterIdentity, pagination: &str, samples: &[MeterSample]) -> String {
+	use core::fmt::Write;
+	let mut out = String::with_capacity(samples.len().saturating_mul(96).saturating_add(192));
+	// Writing to a `String` cannot fail.
+	let _ = write!(
+		out,
+		r#"{{"FV":"1.0","GI":{},"GS":{},"GV":"1.0","PG":{},"MV":{},"MM":{},"MS":{},"MF":"1.0","IS":true,"IF":["RFID_PLAIN","OCCP_AUTH"],"IT":"ISO14443","ID":"0000000000","RD":["#,
+		json_string(&identity.gateway_id),
+		json_string(&identity.gateway_serial),
+		json_string(pagination),
+		json_string(&identity.vendor),
+		json_string(&identity.model),
+		json_string(&identity.serial),
+	);
+	for (i, s) in samples.iter().enumerate() {
+		let separator = if i == 0 { "" } else { "," };
+		let _ = write!(
+			out,
+			r#"{separator}{{"TM":"{} S","TX":"{}","RV":{}.{:03},"RI":"1-0:1.8.0","RU":"kWh","RT":"AC","EF":"","ST":"G"}}"#,
+			format_time(s.timestamp_ms),
+			char::from(s.tx),
+			s.import_wh.checked_div(1000).unwrap_or_default(),
+			s.import_wh.checked_rem(1000).unwrap_or_default(),
+		);
+	}
+	out.push_str("]}");
+	out
+}
+
+/// Assembles a record from its payload and an ECDSA signature (DER), hex-encoded with the
+/// default algorithm named: `OCMF|{payload}|{"SA":"ECDSA-secp256r1-SHA256","SD":"…"}`.
+pub fn write_record(payload: &str, signature_der: &[u8]) -> String {
+	alloc::format!(
+		r#"OCMF|{payload}|{{"SA":"{DEFAULT_SIGNATURE_ALGORITHM}","SD":"{}"}}"#,
+		hex::encode_upper(signature_der)
+	)
+}
+
+/// Signs `payload` with a P-256 key (ECDSA over SHA-256, DER) and assembles the record, as a
+/// certified meter does.
+pub fn sign_record_p256(payload: &str, key: &p256::ecdsa::SigningKey) -> String {
+	use p256::ecdsa::{signature::Signer, Signature};
+	let signature: Signature = key.sign(payload.as_bytes());
+	write_record(payload, signature.to_der().as_bytes())
+}
+
+/// A JSON string literal of `text` (quotes and backslashes escaped, control characters as
+/// `\u00XX`).
+fn json_string(text: &str) -> String {
+	use core::fmt::Write;
+	let mut out = String::with_capacity(text.len().saturating_add(2));
+	out.push('"');
+	for c in text.chars() {
+		match c {
+			'"' => out.push_str("\\\""),
+			'\\' => out.push_str("\\\\"),
+			c if u32::from(c) < 0x20 => {
+				let _ = write!(out, "\\u{:04x}", u32::from(c));
+			}
+			c => out.push(c),
+		}
+	}
+	out.push('"');
+	out
+}
+
+/// `TM` without its flag: `YYYY-MM-DDThh:mm:ss,fff+0000` (UTC).
+pub fn format_time(ms: TimestampMs) -> String {
+	let (secs, millis) = (ms / MS_PER_SECOND, ms % MS_PER_SECOND);
+	let (mut days, rest) = (secs / SECONDS_PER_DAY, secs % SECONDS_PER_DAY);
+	let mut year = 1970u64;
+	loop {
+		let in_year = if is_leap(year) { 366 } else { 365 };
+		if days < in_year {
+			break;
+		}
+		days = days.saturating_sub(in_year);
+		year = year.saturating_add(1);
+	}
+	let mut month = 1u64;
+	while month < 12 && days >= days_in_month(year, month) {
+		days = days.saturating_sub(days_in_month(year, month));
+		month = month.saturating_add(1);
+	}
+	alloc::format!(
+		"{year:04}-{month:02}-{:02}T{:02}:{:02}:{:02},{millis:03}+0000",
+		days.saturating_add(1),
+		rest / 3600,
+		rest % 3600 / 60,
+		rest % 60,
+	)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -937,5 +1072,38 @@ mod tests {
 		assert!(der_rs(&[0x30, 0x06, 0x02, 0x01]).is_none());
 		assert_eq!(signature_rs(&[0x30; 63]), Err(OcmfError::MalformedSignature));
 		assert!(signature_rs(&[0x30; 64]).is_ok(), "not DER, 64 bytes: r || s");
+	}
+
+	#[test]
+	fn written_records_verify_and_map_to_the_samples() {
+		let key = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+		let public = crate::DevicePublicKey::P256(
+			crate::p256_compress(key.verifying_key().to_encoded_point(false).as_bytes()).unwrap(),
+		);
+		let identity = MeterIdentity {
+			gateway_id: "CHARGER \"7\"".into(),
+			gateway_serial: "GS-7".into(),
+			vendor: "OpenVPP".into(),
+			model: "EM-340".into(),
+			serial: "EM340-000123".into(),
+		};
+		// 2026-12-02T10:00:00Z and 15 minutes of 11 kW charging.
+		let start = 1_796_205_600_000;
+		let samples = [
+			MeterSample { timestamp_ms: start, tx: b'B', import_wh: 1_234_567 },
+			MeterSample { timestamp_ms: start + 900_000, tx: b'E', import_wh: 1_237_317 },
+		];
+		let record = sign_record_p256(&write_payload(&identity, "T12", &samples), &key);
+		let parsed = verify(record.as_bytes(), &public).unwrap();
+		assert_eq!(parsed.meter_serial.as_deref(), Some("EM340-000123"));
+		assert_eq!(parsed.pagination, "T12");
+		let readings = to_readings(&parsed).unwrap();
+		assert_eq!(readings.len(), 2);
+		assert_eq!(readings[0].timestamp_ms, start);
+		assert_eq!(readings[0].energy_in_wh, 1_234_567);
+		assert_eq!(readings[1].timestamp_ms, start + 900_000);
+		assert_eq!(readings[1].energy_in_wh, 1_237_317);
+		assert_eq!(format_time(start), "2026-12-02T10:00:00,000+0000");
+		assert_eq!(format_time(951_827_696_789), "2000-02-29T12:34:56,789+0000");
 	}
 }

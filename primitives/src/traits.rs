@@ -9,6 +9,10 @@ use crate::{DeviceId, DeviceKind, DeviceState, DeviceView, RegionId, TimestampMs
 pub trait DeviceRegistry<AccountId> {
 	/// The registry's view of a device, if it exists (in any status).
 	fn device(id: DeviceId) -> Option<DeviceView<AccountId>>;
+	/// The device registered with `key` (its current key or one it rotated away from).
+	fn device_by_key(_key: &crate::DevicePublicKey) -> Option<DeviceId> {
+		None
+	}
 	/// Whether `gateway` may submit readings for the device.
 	fn is_gateway_authorized(id: DeviceId, gateway: &AccountId) -> bool;
 	/// Adds to the device's lifetime operating counters.

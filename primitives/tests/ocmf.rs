@@ -240,12 +240,19 @@ fn published_registers_listed_one_after_the_other_merge_by_time() {
 }
 
 #[test]
-fn published_records_the_chain_must_not_take_are_refused_for_the_right_reason() {
-	// KEBA: the end reading's time is relative ("R").
+fn a_published_relative_end_time_counts_from_its_informative_begin() {
+	// KEBA KCP30: begin "I", end "R" (21 s later, exact duration on an informative clock).
 	let keba = verify_published("keba_kcp30").unwrap();
 	assert_eq!(keba.readings[0].value_wh, Some(259), "0.2596 kWh floors to 259 Wh");
-	assert_eq!(ocmf::to_readings(&keba), Err(OcmfError::UnsynchronizedTime));
-	// LEM DCBM: TM/TX inherited by the export entries; relative time.
+	let readings = ocmf::to_readings(&keba).unwrap();
+	let got: Vec<_> = readings.iter().map(|r| (r.timestamp_ms, r.energy_in_wh)).collect();
+	assert_eq!(got, vec![(1_565_690_595_000, 259), (1_565_690_616_000, 259)]);
+}
+
+#[test]
+fn published_records_the_chain_must_not_take_are_refused_for_the_right_reason() {
+	// LEM DCBM: TM/TX inherited by the export entries; every time relative ("R"), with no
+	// wall-clock reading to anchor it.
 	let lem = verify_published("lem_dcbm").unwrap();
 	let got: Vec<_> =
 		lem.readings.iter().map(|r| (r.timestamp_ms, r.tx, r.register, r.value_wh)).collect();

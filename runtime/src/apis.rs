@@ -271,6 +271,12 @@ impl_runtime_apis! {
 		fn limits() -> pallet_telemetry::TelemetryLimits {
 			Telemetry::limits()
 		}
+		fn verify_ocmf(
+			record: Vec<u8>,
+			key: openvpp_primitives::DevicePublicKey,
+		) -> Result<pallet_telemetry::OcmfVerdict, openvpp_primitives::ocmf::OcmfError> {
+			Telemetry::verify_ocmf(&record, &key)
+		}
 	}
 
 	impl pallet_settlement::runtime_api::SettlementApi<Block, AccountId, Balance> for Runtime {

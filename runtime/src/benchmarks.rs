@@ -200,6 +200,35 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		device
 	}
 
+	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> DeviceId {
+		use openvpp_primitives::crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey};
+		let key = SigningKey::from_slice(&secret).expect("the benchmark scalar is valid");
+		let point = key.verifying_key().to_encoded_point(true);
+		let public = MultiSigner::P256(
+			openvpp_primitives::p256_compress(point.as_bytes()).expect("a valid point"),
+		);
+		let _ = Balances::mint_into(gateway, 1_000 * UNITS);
+		ensure_region(TELEMETRY_REGION);
+		let nonce = DeviceIdentity::registration_nonce(gateway.clone());
+		let message =
+			possession_message(REGISTER_DOMAIN, DeviceIdentity::genesis_hash(), gateway, nonce);
+		let signature: Signature = key.sign(&message);
+		DeviceIdentity::register_device(
+			RuntimeOrigin::signed(gateway.clone()),
+			DeviceKind::Ev,
+			nameplate(DeviceKind::Ev),
+			TELEMETRY_REGION,
+			Vec::new(),
+			public.clone(),
+			MultiSignature::P256(openvpp_primitives::P256Signature(signature.to_bytes().into())),
+		)
+		.expect("the benchmark meter registers");
+		let device = DeviceIdentity::device_by_key(public).expect("just registered");
+		unsettled_points(device);
+		enroll_in_live_event(gateway, device);
+		device
+	}
+
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
 		pallet_timestamp::Now::<Runtime>::put(now_ms);
 	}

@@ -315,6 +315,131 @@ fn ocpp_meter_values_are_read_like_bundles() {
 	assert_eq!(status(&mut w, JUNK).skipped, 1);
 }
 
+/// Scalar of the wallbox meter's P-256 key.
+const METER_SCALAR: &str = "0x2121212121212121212121212121212121212121212121212121212121212121";
+
+/// Registers an 11 kW wallbox whose meter signs OCMF with the P-256 key of [`METER_SCALAR`],
+/// the gateway authorized; returns its id and the meter's signing key.
+fn wallbox(w: &mut World) -> (DeviceId, openvpp_primitives::crypto::p256::ecdsa::SigningKey) {
+	let key = DeviceKeyPair::from_uri(KeyScheme::P256, METER_SCALAR).unwrap();
+	let gateway = w.gateway.clone();
+	let device = w.ext.execute_with(|| {
+		let owner = sp_keyring::Sr25519Keyring::Alice.to_account_id();
+		let nonce = DeviceIdentity::registration_nonce(owner.clone());
+		let proof = key.possession_proof(DeviceIdentity::genesis_hash(), &owner, nonce);
+		DeviceIdentity::register_device(
+			RuntimeOrigin::signed(owner.clone()),
+			DeviceKind::Ev,
+			Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 },
+			1,
+			b"feed test wallbox".to_vec(),
+			key.signer(),
+			proof,
+		)
+		.unwrap();
+		let device = pallet_device_identity::NextDeviceId::<Runtime>::get() - 1;
+		DeviceIdentity::authorize_gateway(RuntimeOrigin::signed(owner), device, gateway.into())
+			.unwrap();
+		device
+	});
+	let scalar: [u8; 32] = [0x21; 32];
+	(device, openvpp_primitives::crypto::p256::ecdsa::SigningKey::from_slice(&scalar).unwrap())
+}
+
+/// A charging session's OCMF record up to quarter `last` (7.4 kW from an hour before
+/// `NOW_MS`), signed by `key`.
+fn session_record(
+	key: &openvpp_primitives::crypto::p256::ecdsa::SigningKey,
+	last: u64,
+) -> String {
+	use openvpp_primitives::ocmf::{self, MeterIdentity, MeterSample};
+	let identity = MeterIdentity {
+		gateway_id: "WALLBOX-1".into(),
+		gateway_serial: "WB-1".into(),
+		vendor: "OpenVPP".into(),
+		model: "EM340".into(),
+		serial: "EM340-0001".into(),
+	};
+	let samples: Vec<MeterSample> = (0..=last)
+		.map(|q| MeterSample {
+			timestamp_ms: NOW_MS - 3_600_000 + q * 900_000,
+			tx: if q == 0 { b'B' } else { b'T' },
+			import_wh: 80_000 + q * 1_850,
+		})
+		.collect();
+	ocmf::sign_record_p256(&ocmf::write_payload(&identity, "T1", &samples), key)
+}
+
+/// What the chain's gateway put in the pool: each transaction's OCMF records (dispatched).
+fn include_ocmf(w: &mut World) -> Vec<Vec<(DeviceId, String)>> {
+	let txs: Vec<Vec<u8>> = std::mem::take(&mut w.pool.write().transactions);
+	let gateway = w.gateway.clone();
+	w.ext.execute_with(|| {
+		txs.iter()
+			.map(|raw| {
+				let xt = UncheckedExtrinsic::decode(&mut &raw[..]).unwrap();
+				let checked =
+					xt.check(&frame_system::ChainContext::<Runtime>::default()).expect("valid");
+				let RuntimeCall::Telemetry(pallet_telemetry::Call::submit_ocmf { records }) =
+					checked.function.clone()
+				else {
+					panic!("not telemetry.submit_ocmf");
+				};
+				frame_system::Pallet::<Runtime>::inc_account_nonce(&gateway);
+				checked.function.dispatch(RuntimeOrigin::signed(gateway.clone())).unwrap();
+				records
+					.into_iter()
+					.map(|r| (r.device, String::from_utf8(r.record.into_inner()).unwrap()))
+					.collect()
+			})
+			.collect()
+	})
+}
+
+#[test]
+fn ocmf_records_of_a_charger_reach_the_chain_once() {
+	let mut w = world();
+	let (device, key) = wallbox(&mut w);
+	let public = {
+		let point = key.verifying_key().to_encoded_point(true);
+		point.as_bytes().to_vec()
+	};
+	let first = session_record(&key, 1);
+	let end = session_record(&key, 3);
+	let meter_value = |record: &str| feed::ocmf_meter_value(record, &public, 0, NOW_MS);
+	// The charger lists the end record before the first; an impostor's record for the same
+	// meter key sits on the other feed.
+	let impostor = openvpp_primitives::crypto::p256::ecdsa::SigningKey::from_slice(&[0x22; 32])
+		.unwrap();
+	let charger = MeterValuesRequest {
+		evse_id: 1,
+		meter_value: vec![meter_value(&end), meter_value(&first)],
+	};
+	let forged = MeterValuesRequest {
+		evse_id: 1,
+		meter_value: vec![meter_value(&session_record(&impostor, 2))],
+	};
+	expect_get(&w, FEED, serde_json::to_vec(&vec![charger.clone()]).unwrap());
+	expect_get(&w, JUNK, serde_json::to_vec(&forged).unwrap());
+	run_worker(&mut w, 2);
+
+	assert_eq!(include_ocmf(&mut w), vec![vec![(device, first), (device, end)]]);
+	let state =
+		w.ext.execute_with(|| pallet_telemetry::DeviceTelemetry::<Runtime>::get(device)).unwrap();
+	assert_eq!((state.last_seq, state.last_energy_in_wh), (3, 80_000 + 3 * 1_850));
+	assert_eq!(status(&mut w, FEED).submitted, 2);
+	assert_eq!(status(&mut w, JUNK).skipped, 1, "the forgery is not paid for");
+
+	// The charger keeps serving the same records: nothing goes out again.
+	expect_get(&w, FEED, serde_json::to_vec(&vec![charger]).unwrap());
+	expect_get(&w, JUNK, b"[]".to_vec());
+	run_worker(&mut w, 3);
+	assert!(w.pool.read().transactions.is_empty());
+	let gateway = w.gateway.clone();
+	let quality = w.ext.execute_with(|| pallet_telemetry::GatewayQuality::<Runtime>::get(gateway));
+	assert_eq!((quality.bundles_accepted, quality.bad_signature), (2, 0));
+}
+
 #[test]
 fn a_node_without_a_gateway_key_does_not_pull() {
 	let mut ext = common::dev_ext();

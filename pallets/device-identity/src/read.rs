@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 use openvpp_primitives::{
 	DeviceId, DeviceRegistry, DeviceStatus, DeviceView, OperatingDelta, RegionId,
 };
-use openvpp_primitives::{DevicePublicKey, ManufacturerId, ModelId};
+use openvpp_primitives::{DevicePublicKey, HardwareIdentity, ManufacturerId, ModelId};
 use sp_runtime::SaturatedConversion;
 
 use crate::{
@@ -183,12 +183,20 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> DeviceRegistry<T::AccountId> for Pallet<T> {
+	fn device_by_key(key: &DevicePublicKey) -> Option<DeviceId> {
+		DeviceByKey::<T>::get(key)
+	}
+
 	fn device(id: DeviceId) -> Option<DeviceView<T::AccountId>> {
 		Devices::<T>::get(id).map(|r| {
 			let hardware_attested = Self::hardware_attested(r.hardware.as_ref());
 			DeviceView {
 				eligibility: Self::eligibility(r.region, hardware_attested),
-				hardware: r.hardware.map(|h| (h.manufacturer, h.model)),
+				hardware: r.hardware.map(|h| HardwareIdentity {
+					manufacturer: h.manufacturer,
+					model: h.model,
+					serial_hash: h.serial_hash,
+				}),
 				hardware_attested,
 				owner: r.owner,
 				kind: r.kind,

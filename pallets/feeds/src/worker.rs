@@ -6,8 +6,10 @@ use frame_system::{
 	offchain::{SendSignedTransaction, SignMessage, Signer},
 	pallet_prelude::BlockNumberFor,
 };
-use openvpp_primitives::{feed, Bundle, DeviceId};
-use pallet_telemetry::{verify::VerifyContext, DeviceTelemetry, RejectReason, TelemetryState};
+use openvpp_primitives::{feed, ocmf, Bundle, DeviceId, DeviceRegistry};
+use pallet_telemetry::{
+	verify::VerifyContext, DeviceTelemetry, OcmfSubmission, RejectReason, TelemetryState,
+};
 use sp_runtime::{
 	offchain::{
 		http,
@@ -82,6 +84,7 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 	// Fetch and parse every feed; one feed's trouble never stops the others.
 	let mut statuses = Vec::with_capacity(urls.len());
 	let mut offered: Vec<(usize, BundleOf<T>)> = Vec::new();
+	let mut offered_ocmf: Vec<(usize, feed::OcmfEntry)> = Vec::new();
 	for (index, url) in urls.iter().enumerate() {
 		let mut status = load_status(url);
 		status.last_block = block_number;
@@ -97,6 +100,7 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 				}
 				status.skipped = status.skipped.saturating_add(parsed.skipped.len() as u64);
 				offered.extend(parsed.bundles.into_iter().map(|b| (index, b)));
+				offered_ocmf.extend(parsed.ocmf.into_iter().map(|o| (index, o)));
 			}
 			Err(e) => {
 				log::warn!(target: LOG_TARGET, "feed {url_text} skipped: {e}");
@@ -106,67 +110,132 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 		}
 		statuses.push(status);
 	}
+	let feed_name = |index: usize| {
+		String::from_utf8_lossy(urls.get(index).map(Vec::as_slice).unwrap_or_default()).into_owned()
+	};
 
-	// Keep the bundles that are new and would be accepted, device by device in order.
+	// Keep what is new and would be accepted, device by device in order.
 	offered.sort_by_key(|(_, b)| (b.device, b.first_seq));
 	let ctx = pallet_telemetry::Pallet::<T>::verify_context();
 	let mut devices: BTreeMap<DeviceId, DeviceCursor> = BTreeMap::new();
 	let mut admitted: Vec<(usize, BundleOf<T>)> = Vec::new();
+	let mut refused = |index: usize, what: String, reason: RejectReason| {
+		log::warn!(
+			target: LOG_TARGET,
+			"feed {}: {what} not submitted, the chain would refuse it: {reason:?}",
+			feed_name(index)
+		);
+		if let Some(status) = statuses.get_mut(index) {
+			status.skipped = status.skipped.saturating_add(1);
+		}
+	};
 	for (index, bundle) in offered {
 		let cursor =
 			devices.entry(bundle.device).or_insert_with(|| DeviceCursor::load::<T>(bundle.device));
 		match cursor.admit::<T>(&gateway, &bundle, &ctx) {
 			Admission::Known => {}
 			Admission::Take => admitted.push((index, bundle)),
+			Admission::Refuse(reason) => refused(
+				index,
+				format!("bundle of device {} from seq {}", bundle.device, bundle.first_seq),
+				reason,
+			),
+		}
+	}
+
+	// OCMF records: the meter key names the device; oldest record first per device.
+	let mut records: Vec<(usize, DeviceId, (u64, u64), Vec<u8>)> = Vec::new();
+	for (index, entry) in offered_ocmf {
+		let Some(device) = <T as pallet_telemetry::Config>::Devices::device_by_key(&entry.public_key)
+		else {
+			refused(index, String::from("OCMF record"), RejectReason::UnknownDevice);
+			continue;
+		};
+		// (first, last) reading time: a session's periodic records before its end record.
+		let span = ocmf::parse(&entry.record)
+			.ok()
+			.and_then(|r| {
+				let times = r.readings.iter().map(|r| r.timestamp_ms);
+				Some((times.clone().min()?, times.max()?))
+			})
+			.unwrap_or_default();
+		records.push((index, device, span, entry.record));
+	}
+	records.sort_by_key(|(_, device, span, _)| (*device, *span));
+	let mut admitted_ocmf: Vec<(usize, OcmfSubmission)> = Vec::new();
+	for (index, device, _, record) in records {
+		let cursor = devices.entry(device).or_insert_with(|| DeviceCursor::load::<T>(device));
+		match cursor.admit_ocmf::<T>(&gateway, device, &record, &ctx) {
+			Admission::Known => {}
+			Admission::Take => match record.try_into() {
+				Ok(record) => admitted_ocmf.push((index, OcmfSubmission { device, record })),
+				Err(_) => refused(
+					index,
+					format!("OCMF record of device {device}"),
+					RejectReason::Ocmf(ocmf::OcmfError::TooLong),
+				),
+			},
 			Admission::Refuse(reason) => {
-				log::warn!(
-					target: LOG_TARGET,
-					"feed {}: bundle of device {} from seq {} not submitted, the chain would refuse it: {reason:?}",
-					String::from_utf8_lossy(urls.get(index).map(Vec::as_slice).unwrap_or_default()),
-					bundle.device,
-					bundle.first_seq
-				);
-				if let Some(status) = statuses.get_mut(index) {
-					status.skipped = status.skipped.saturating_add(1);
-				}
+				refused(index, format!("OCMF record of device {device}"), reason)
 			}
 		}
 	}
 
-	// Submit in transactions of at most `MaxBundlesPerSubmission` bundles.
+	// Submit in transactions of at most `MaxBundlesPerSubmission` bundles or records.
 	let chunk_len = T::MaxBundlesPerSubmission::get().max(1) as usize;
 	let mut nonce = chain_nonce;
+	let mut submitted = |what: &str, indices: &[usize], sent: Option<bool>| -> bool {
+		if sent != Some(true) {
+			log::error!(target: LOG_TARGET, "the transaction pool refused a feed submission");
+			return false;
+		}
+		for index in indices {
+			if let Some(status) = statuses.get_mut(*index) {
+				status.submitted = status.submitted.saturating_add(1);
+			}
+		}
+		pending_ref.set(&Pending { nonce, block: block_number });
+		nonce = nonce.saturating_add(1);
+		log::info!(
+			target: LOG_TARGET,
+			"submitted {} {what} from feeds as gateway {:?}",
+			indices.len(),
+			gateway
+		);
+		true
+	};
 	for chunk in admitted.chunks(chunk_len) {
 		let bundles: Vec<BundleOf<T>> = chunk.iter().map(|(_, b)| b.clone()).collect();
 		let Ok(bundles) = BoundedVec::<_, T::MaxBundlesPerCall>::try_from(bundles) else {
 			log::error!(target: LOG_TARGET, "MaxBundlesPerSubmission exceeds MaxBundlesPerCall");
 			break;
 		};
-		let sent = signer.send_signed_transaction(|_| pallet_telemetry::Call::submit {
-			bundles: bundles.clone(),
-		});
-		match sent {
-			Some((_, Ok(()))) => {
-				for (index, bundle) in chunk {
-					let next = bundle.first_seq.saturating_add(bundle.readings.len() as u64);
-					StorageValueRef::persistent(&keys::cursor(bundle.device)).set(&next);
-					if let Some(status) = statuses.get_mut(*index) {
-						status.submitted = status.submitted.saturating_add(1);
-					}
-				}
-				pending_ref.set(&Pending { nonce, block: block_number });
-				nonce = nonce.saturating_add(1);
-				log::info!(
-					target: LOG_TARGET,
-					"submitted {} bundle(s) from feeds as gateway {:?}",
-					chunk.len(),
-					gateway
-				);
-			}
-			Some((_, Err(()))) | None => {
-				log::error!(target: LOG_TARGET, "the transaction pool refused a feed submission");
-				break;
-			}
+		let sent = signer
+			.send_signed_transaction(|_| pallet_telemetry::Call::submit { bundles: bundles.clone() })
+			.map(|(_, result)| result.is_ok());
+		let indices: Vec<usize> = chunk.iter().map(|(index, _)| *index).collect();
+		if !submitted("bundle(s)", &indices, sent) {
+			break;
+		}
+		for (_, bundle) in chunk {
+			let next = bundle.first_seq.saturating_add(bundle.readings.len() as u64);
+			StorageValueRef::persistent(&keys::cursor(bundle.device)).set(&next);
+		}
+	}
+	for chunk in admitted_ocmf.chunks(chunk_len) {
+		let records: Vec<OcmfSubmission> = chunk.iter().map(|(_, r)| r.clone()).collect();
+		let Ok(records) = BoundedVec::<_, T::MaxBundlesPerCall>::try_from(records) else {
+			log::error!(target: LOG_TARGET, "MaxBundlesPerSubmission exceeds MaxBundlesPerCall");
+			break;
+		};
+		let sent = signer
+			.send_signed_transaction(|_| pallet_telemetry::Call::submit_ocmf {
+				records: records.clone(),
+			})
+			.map(|(_, result)| result.is_ok());
+		let indices: Vec<usize> = chunk.iter().map(|(index, _)| *index).collect();
+		if !submitted("OCMF record(s)", &indices, sent) {
+			break;
 		}
 	}
 
@@ -255,6 +324,27 @@ impl DeviceCursor {
 				self.state = Some(state);
 				Admission::Take
 			}
+			Err(reason) => Admission::Refuse(reason),
+		}
+	}
+
+	/// Like [`Self::admit`] for an OCMF record, which carries no sequence number: a record
+	/// with nothing newer than the device's last reading is known.
+	fn admit_ocmf<T: Config>(
+		&mut self,
+		gateway: &T::AccountId,
+		device: DeviceId,
+		record: &[u8],
+		ctx: &VerifyContext,
+	) -> Admission {
+		match pallet_telemetry::Pallet::<T>::precheck_ocmf(gateway, device, record, self.state, ctx)
+		{
+			Ok(state) => {
+				self.next_seq = state.last_seq.saturating_add(1);
+				self.state = Some(state);
+				Admission::Take
+			}
+			Err(RejectReason::SequenceReplayed) => Admission::Known,
 			Err(reason) => Admission::Refuse(reason),
 		}
 	}

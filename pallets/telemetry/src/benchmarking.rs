@@ -120,6 +120,71 @@ fn device_with_bundle<T: Config>(
 	})
 }
 
+/// Most readings a benchmark OCMF record carries: as many `RD` entries as
+/// [`ocmf::write_payload`] fits in [`ocmf::MAX_OCMF_LEN`] bytes with its signature.
+const BENCHMARK_MAX_OCMF_READINGS: u32 = 30;
+
+/// A registered P-256 meter with one accepted reading, and a record of `count` more readings
+/// it signed (a charging session at 11 kW, one reading a minute, ending before `NOW_MS`).
+fn meter_with_record<T: Config>(
+	gateway: &T::AccountId,
+	index: u32,
+	count: u32,
+) -> Result<OcmfSubmission, BenchmarkError> {
+	use openvpp_primitives::{
+		crypto::p256::ecdsa::SigningKey,
+		ocmf::{self, MeterIdentity, MeterSample},
+	};
+	let mut secret = [0x42u8; 32];
+	for (to, from) in secret.iter_mut().zip(index.to_be_bytes()) {
+		*to ^= from;
+	}
+	let key = SigningKey::from_slice(&secret).map_err(|_| BenchmarkError::Stop("bad scalar"))?;
+	let device = T::BenchmarkHelper::register_p256_device(secret, gateway);
+	let step_wh = INTERVAL_MS.saturating_mul(11_000) / verify::MS_PER_HOUR;
+	let start_ms =
+		NOW_MS.saturating_sub(1_000).saturating_sub(u64::from(count).saturating_mul(INTERVAL_MS));
+	let sample = |i: u32| MeterSample {
+		timestamp_ms: start_ms.saturating_add(u64::from(i).saturating_mul(INTERVAL_MS)),
+		tx: if i == 0 { b'B' } else { b'T' },
+		import_wh: 1_000_000u64.saturating_add(u64::from(i).saturating_mul(step_wh)),
+	};
+	let head = sample(0);
+	DeviceTelemetry::<T>::insert(
+		device,
+		TelemetryState {
+			last_seq: 0,
+			last_timestamp_ms: head.timestamp_ms,
+			last_energy_in_wh: head.import_wh,
+			last_energy_out_wh: 0,
+			last_soc: None,
+			last_state: DeviceState::Idle,
+			epoch: verify::epoch_index(NOW_MS, T::EpochDurationMs::get()),
+			epoch_energy_in_wh: 0,
+			epoch_energy_out_wh: 0,
+			epoch_readings: 1,
+		},
+	);
+	DeviceQuality::<T>::insert(
+		device,
+		QualityCounters { accepted_bundles: 1, accepted_readings: 1, ..Default::default() },
+	);
+	let identity = MeterIdentity {
+		gateway_id: "BENCH-WALLBOX".into(),
+		gateway_serial: "WB-0000001".into(),
+		vendor: "OpenVPP".into(),
+		model: "EM-OCMF-1".into(),
+		serial: alloc::format!("EM-{index:08}"),
+	};
+	let samples: Vec<MeterSample> = (1..=count).map(sample).collect();
+	let payload = ocmf::write_payload(&identity, "T1", &samples);
+	let record = ocmf::sign_record_p256(&payload, &key).into_bytes();
+	Ok(OcmfSubmission {
+		device,
+		record: record.try_into().map_err(|_| BenchmarkError::Stop("record too long"))?,
+	})
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -147,6 +212,33 @@ mod benchmarks {
 			let expected_seq = if i == 0 { u64::from(r) } else { 1 };
 			let state = DeviceTelemetry::<T>::get(device);
 			assert_eq!(state.map(|s| s.last_seq), Some(expected_seq), "bundle {i} not accepted");
+		}
+		Ok(())
+	}
+
+	/// `n` records of distinct P-256 meters; `r` readings in the first, one in the others.
+	#[benchmark]
+	fn submit_ocmf(
+		n: Linear<1, { T::MaxBundlesPerCall::get().min(BENCHMARK_MAX_BUNDLES) }>,
+		r: Linear<1, BENCHMARK_MAX_OCMF_READINGS>,
+	) -> Result<(), BenchmarkError> {
+		let gateway: T::AccountId = whitelisted_caller();
+		T::BenchmarkHelper::set_time_ms(NOW_MS);
+		let mut records = Vec::new();
+		for i in 0..n {
+			records.push(meter_with_record::<T>(&gateway, i, if i == 0 { r } else { 1 })?);
+		}
+		let devices: Vec<_> = records.iter().map(|record| record.device).collect();
+		let records =
+			BoundedVec::try_from(records).map_err(|_| BenchmarkError::Stop("too many records"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(gateway), records);
+
+		for (i, device) in devices.into_iter().enumerate() {
+			let expected_seq = if i == 0 { u64::from(r) } else { 1 };
+			let state = DeviceTelemetry::<T>::get(device);
+			assert_eq!(state.map(|s| s.last_seq), Some(expected_seq), "record {i} not accepted");
 		}
 		Ok(())
 	}

@@ -32,6 +32,10 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// Fewest bytes an OCMF `RD` entry can take (`{"TM":"2026-12-02T10:00:00,000+0000 S"}` with
+/// every other field inherited): what bounds the readings of a record by its length.
+pub const MIN_OCMF_READING_BYTES: u32 = 40;
+
 /// Key type under which the `submit` benchmark keeps its device keys in the benchmark
 /// keystore: a [`BenchmarkHelper`] that must prove possession of a device key can sign with
 /// `sp_io::crypto::sr25519_sign(BENCHMARK_KEY_TYPE, ..)`.
@@ -48,6 +52,9 @@ pub trait BenchmarkHelper<AccountId> {
 		signer: openvpp_primitives::DevicePublicKey,
 		gateway: &AccountId,
 	) -> openvpp_primitives::DeviceId;
+	/// Registers an active EV charger meter like [`Self::register_device`], signing with the
+	/// P-256 key of scalar `secret` (as a meter that signs OCMF records).
+	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> openvpp_primitives::DeviceId;
 	/// Sets chain time (what `Config::UnixTime` reports), ms since the Unix epoch.
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs);
 }
@@ -196,6 +203,24 @@ pub mod pallet {
 			let gateway = ensure_signed(origin)?;
 			Self::do_submit(gateway, bundles)
 		}
+
+		/// Submits OCMF records (the signed meter data of Eichrecht EV-charger meters), each
+		/// for the device whose registered key is its meter's public key. Signed by the
+		/// gateway, which pays for every record, accepted or not.
+		///
+		/// Each record is verified on its own (see [`verify::verify_ocmf`]) and, if genuine and
+		/// new, its readings go through the same checks and consumers as a bundle's; its raw
+		/// text goes to the offchain index ([`history::ocmf_key`]). A refused one emits
+		/// `BundleRejected` and leaves everything but counters unchanged.
+		#[pallet::call_index(1)]
+		#[pallet::weight(Pallet::<T>::submit_ocmf_weight(records))]
+		pub fn submit_ocmf(
+			origin: OriginFor<T>,
+			records: BoundedVec<OcmfSubmission, T::MaxBundlesPerCall>,
+		) -> DispatchResult {
+			let gateway = ensure_signed(origin)?;
+			Self::do_submit_ocmf(gateway, records)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -217,6 +242,18 @@ pub mod pallet {
 				total.saturating_add(cost.saturating_sub(sr25519))
 			});
 			T::WeightInfo::submit(count(bundles.len()), readings).saturating_add(schemes)
+		}
+
+		/// Weight of `submit_ocmf` for these records: `WeightInfo::submit_ocmf(records,
+		/// readings)`, where the readings are bounded by the records' length (an `RD` entry
+		/// takes at least [`MIN_OCMF_READING_BYTES`]). The benchmark signs with P-256, whose
+		/// Wasm verification is the dearest of the OCMF curves.
+		pub fn submit_ocmf_weight(records: &[OcmfSubmission]) -> Weight {
+			let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+			let readings = records.iter().fold(0u32, |total, r| {
+				total.saturating_add(count(r.record.len()) / MIN_OCMF_READING_BYTES)
+			});
+			T::WeightInfo::submit_ocmf(count(records.len()), readings.max(1))
 		}
 
 		/// A device's telemetry state (runtime API).

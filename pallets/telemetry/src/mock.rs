@@ -154,6 +154,20 @@ impl TestRegistry {
 		})
 	}
 
+	/// Registers an 11 kW wallbox's meter (an EV charging point, charging 60 kWh packs)
+	/// signing with `signer`.
+	pub fn register_charger(signer: MultiSigner, gateway: AccountId) -> DeviceId {
+		let nameplate = Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 };
+		Self::register(1, DeviceKind::Ev, nameplate, signer, 1, gateway)
+	}
+
+	/// Records a manufacturer certificate's identity on a device.
+	pub fn set_hardware(id: DeviceId, hardware: openvpp_primitives::HardwareIdentity) {
+		REGISTRY.with(|r| {
+			r.borrow_mut().devices.get_mut(&id).expect("registered").hardware = Some(hardware)
+		})
+	}
+
 	/// Changes a device's status.
 	pub fn set_status(id: DeviceId, status: DeviceStatus) {
 		REGISTRY.with(|r| r.borrow_mut().devices.get_mut(&id).expect("registered").status = status)
@@ -178,9 +192,20 @@ impl crate::BenchmarkHelper<AccountId> for TestRegistry {
 		Self::register(1, DeviceKind::Battery, nameplate, signer, 1, *gateway)
 	}
 
+	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> DeviceId {
+		Self::register_charger(p256_public(&secret), *gateway)
+	}
+
 	fn set_time_ms(now_ms: u64) {
 		NowMs::set(now_ms);
 	}
+}
+
+/// The compressed public key of the P-256 scalar `secret`.
+pub fn p256_public(secret: &[u8; 32]) -> MultiSigner {
+	let key = openvpp_primitives::crypto::p256::ecdsa::SigningKey::from_slice(secret).unwrap();
+	let point = key.verifying_key().to_encoded_point(true);
+	MultiSigner::P256(openvpp_primitives::p256_compress(point.as_bytes()).unwrap())
 }
 
 /// Records every `on_readings_accepted` call.

@@ -1,9 +1,10 @@
 //! Runtime API of the telemetry pallet: the read side for wallets, gateways and the node.
 
+use alloc::vec::Vec;
 use codec::Codec;
-use openvpp_primitives::DeviceId;
+use openvpp_primitives::{ocmf::OcmfError, DeviceId, DevicePublicKey};
 
-use crate::types::{GatewayCounters, QualityCounters, TelemetryLimits, TelemetryState};
+use crate::types::{GatewayCounters, OcmfVerdict, QualityCounters, TelemetryLimits, TelemetryState};
 
 sp_api::decl_runtime_apis! {
 	/// Telemetry state, quality counters and ingestion limits.
@@ -17,5 +18,10 @@ sp_api::decl_runtime_apis! {
 		fn gateway_quality(gateway: AccountId) -> Option<GatewayCounters>;
 		/// Bundles per call, readings per bundle, time limits and tolerances in force.
 		fn limits() -> TelemetryLimits;
+		/// The chain's verdict on an OCMF record signed by `key`, with no state change and
+		/// whatever the record's age (auditors re-verify historical records with the exact
+		/// on-chain code): the meter identity and the readings `submit_ocmf` would take from
+		/// it, or why the record is refused.
+		fn verify_ocmf(record: Vec<u8>, key: DevicePublicKey) -> Result<OcmfVerdict, OcmfError>;
 	}
 }

@@ -1,9 +1,14 @@
 //! Data types of the telemetry pallet: per-device state, quality counters and reject reasons.
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use openvpp_primitives::{DeviceState, TimestampMs, WattHours};
+use openvpp_primitives::{
+	ocmf::{OcmfError, MAX_OCMF_LEN},
+	DeviceId, DeviceState, Reading, TimestampMs, WattHours,
+};
 use scale_info::TypeInfo;
-use sp_runtime::Permill;
+use sp_core::ConstU32;
+use sp_runtime::{BoundedVec, Permill};
 
 /// Why a bundle was refused, in the order the checks run.
 ///
@@ -53,20 +58,45 @@ pub enum RejectReason {
 	SocOutOfRange,
 	/// A state-of-charge change the energy that flowed in or out cannot explain.
 	SocInconsistent,
+	/// An OCMF record that is not well-formed, or whose readings cannot be taken (the
+	/// [`OcmfError`] says which check failed; see [`RejectReason::blames_device`]).
+	Ocmf(OcmfError),
+	/// An OCMF record signed by the device's key names another meter serial (`MS`, or `GS`
+	/// when there is no `MS`) than the one its manufacturer certified.
+	MeterSerialMismatch,
 }
 
 impl RejectReason {
 	/// Whether the failure is in data the device signed (counted against the device), rather
 	/// than the gateway's fault (counted against the gateway).
+	///
+	/// An OCMF record is parsed before its signature can be checked, so a malformed record is
+	/// the gateway's fault; what fails after the signature held (meter status, time flags,
+	/// registers, units) is in data the meter signed.
 	pub fn blames_device(&self) -> bool {
-		!matches!(
-			self,
+		match self {
 			RejectReason::UnknownDevice
-				| RejectReason::DeviceNotActive
-				| RejectReason::GatewayNotAuthorized
-				| RejectReason::BadSignature
-		)
+			| RejectReason::DeviceNotActive
+			| RejectReason::GatewayNotAuthorized
+			| RejectReason::BadSignature => false,
+			RejectReason::Ocmf(e) => ocmf_signed_fault(*e),
+			_ => true,
+		}
 	}
+}
+
+/// Whether an OCMF error is found only after the record's signature was verified.
+fn ocmf_signed_fault(error: OcmfError) -> bool {
+	matches!(
+		error,
+		OcmfError::UnsynchronizedTime
+			| OcmfError::MeterError
+			| OcmfError::UnitMismatch
+			| OcmfError::DuplicateTimestamp
+			| OcmfError::TimeNotIncreasing
+			| OcmfError::RegisterNotMonotonic
+			| OcmfError::NoEnergyReadings
+	)
 }
 
 /// What the chain keeps per device between bundles: the last accepted reading and the
@@ -164,6 +194,17 @@ impl QualityCounters {
 			| RejectReason::DeviceNotActive
 			| RejectReason::GatewayNotAuthorized
 			| RejectReason::BadSignature => return,
+			// Faults in signed OCMF data are counted under the bundle check they correspond to
+			// (the event names the exact one).
+			RejectReason::Ocmf(e) => match e {
+				OcmfError::DuplicateTimestamp | OcmfError::TimeNotIncreasing => {
+					&mut self.timestamp_not_increasing
+				}
+				OcmfError::RegisterNotMonotonic => &mut self.register_went_backwards,
+				_ if ocmf_signed_fault(e) => &mut self.malformed_readings,
+				_ => return,
+			},
+			RejectReason::MeterSerialMismatch => &mut self.malformed_readings,
 			RejectReason::SequenceReplayed => &mut self.sequence_replayed,
 			RejectReason::SequenceGap => &mut self.sequence_gap,
 			RejectReason::EmptyBundle => &mut self.empty_bundle,
@@ -238,6 +279,8 @@ impl GatewayCounters {
 			RejectReason::DeviceNotActive => &mut self.device_not_active,
 			RejectReason::GatewayNotAuthorized => &mut self.not_authorized,
 			RejectReason::BadSignature => &mut self.bad_signature,
+			// An OCMF record that fails before its signature is checked is unauthenticated.
+			r if !r.blames_device() => &mut self.bad_signature,
 			_ => &mut self.device_faults,
 		};
 		*counter = counter.saturating_add(1);
@@ -277,4 +320,45 @@ pub struct TelemetryLimits {
 	/// SoC consistency: allowed deviation as a share of capacity (SoC estimation error,
 	/// self-discharge, standby consumption).
 	pub soc_capacity_tolerance: Permill,
+}
+
+/// An OCMF record as submitted: at most [`MAX_OCMF_LEN`] bytes.
+pub type OcmfRecordBytes = BoundedVec<u8, ConstU32<MAX_OCMF_LEN>>;
+
+/// One OCMF record a gateway submits for a device (`submit_ocmf`).
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct OcmfSubmission {
+	/// The device whose registered key is the meter's public key.
+	pub device: DeviceId,
+	/// The record exactly as the meter wrote it: `OCMF|{payload}|{signature}`.
+	pub record: OcmfRecordBytes,
+}
+
+/// What the chain reads in a genuine OCMF record (runtime API `verify_ocmf`).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct OcmfVerdict {
+	/// `MV`, the meter vendor.
+	pub meter_vendor: Option<Vec<u8>>,
+	/// `MM`, the meter model.
+	pub meter_model: Option<Vec<u8>>,
+	/// `MS`, the meter serial.
+	pub meter_serial: Option<Vec<u8>>,
+	/// `GS`, the gateway serial.
+	pub gateway_serial: Option<Vec<u8>>,
+	/// `PG`, the pagination.
+	pub pagination: Vec<u8>,
+	/// Readings in the record (all `RD` entries, mapped or not).
+	pub entries: u32,
+	/// The readings the chain takes from it, oldest first.
+	pub readings: Vec<Reading>,
 }

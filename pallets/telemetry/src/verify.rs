@@ -20,8 +20,11 @@
 
 use alloc::vec::Vec;
 use openvpp_primitives::{
-	bundle_message, verify_device_signature, AcceptedReadings, Bundle, DeviceId, DeviceKind,
-	DeviceState, DeviceStatus, DeviceView, PackedReading, Reading, TimestampMs, WattHours,
+	bundle_message,
+	ocmf::{self, OcmfError},
+	pack_readings, serial_hash, verify_device_signature, AcceptedReadings, Bundle, DeviceId,
+	DeviceKind, DeviceState, DeviceStatus, DeviceView, PackedReading, Reading, TimestampMs,
+	WattHours,
 };
 use sp_core::{Get, H256};
 use sp_runtime::Permill;
@@ -133,6 +136,60 @@ pub fn verify_bundle<AccountId, MaxReadings: Get<u32>>(
 ) -> Result<VerifiedBundle, RejectReason> {
 	check_signature(view, bundle, ctx.genesis)?;
 	check_readings(view, state, bundle.device, bundle.first_seq, &bundle.readings, ctx)
+}
+
+/// An OCMF record that passed every check.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct VerifiedOcmf {
+	/// Sequence number the chain gave the record's first new reading.
+	pub first_seq: u64,
+	/// Everything the pallet then writes, as for a bundle.
+	pub bundle: VerifiedBundle,
+}
+
+/// Checks an OCMF record signed by the device's meter and the readings it carries.
+///
+/// Order: the record's form and signature (with the device's registered key, whose curve must
+/// be the record's `SA`), the meter serial against the certified one, the mapping of its
+/// registers to readings, then every check a bundle gets ([`check_readings`]).
+///
+/// Records carry no chain sequence numbers: the readings a record adds are numbered on from the
+/// device's last accepted one. Readings at or before the last accepted time are already on
+/// chain (a transaction's end record repeats its begin reading, and a meter's periodic records
+/// overlap the end record) and are skipped; a record with nothing newer is a replay
+/// ([`RejectReason::SequenceReplayed`]), however its signature is encoded, so one payload
+/// never counts twice.
+pub fn verify_ocmf<AccountId>(
+	view: &DeviceView<AccountId>,
+	state: Option<&TelemetryState>,
+	device: DeviceId,
+	record: &[u8],
+	ctx: &VerifyContext,
+) -> Result<VerifiedOcmf, RejectReason> {
+	let parsed = ocmf::verify(record, &view.signer).map_err(|e| match e {
+		OcmfError::BadSignature => RejectReason::BadSignature,
+		e => RejectReason::Ocmf(e),
+	})?;
+	if let Some(hardware) = &view.hardware {
+		let serial = parsed.meter_serial.as_ref().or(parsed.gateway_serial.as_ref());
+		if serial.map(|s| serial_hash(s.as_bytes())) != Some(hardware.serial_hash) {
+			return Err(RejectReason::MeterSerialMismatch);
+		}
+	}
+	let mut readings = ocmf::to_readings(&parsed).map_err(RejectReason::Ocmf)?;
+	if let Some(s) = state {
+		readings.retain(|r| r.timestamp_ms > s.last_timestamp_ms);
+		if readings.is_empty() {
+			return Err(RejectReason::SequenceReplayed);
+		}
+	}
+	let first_seq = match state {
+		Some(s) => s.last_seq.checked_add(1).ok_or(RejectReason::MalformedReadings)?,
+		None => 0,
+	};
+	let packed = pack_readings(&readings).ok_or(RejectReason::MalformedReadings)?;
+	let bundle = check_readings(view, state, device, first_seq, &packed, ctx)?;
+	Ok(VerifiedOcmf { first_seq, bundle })
 }
 
 /// Sequence, time, register and physics checks of (already authenticated) readings, and the

@@ -51,6 +51,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_telemetry`.
 pub trait WeightInfo {
 	fn submit(b: u32, r: u32, ) -> Weight;
+	fn submit_ocmf(n: u32, r: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_telemetry` using the Substrate node and recommended hardware.
@@ -120,6 +121,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((11_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 3120).saturating_mul(b.into()))
 	}
+	fn submit_ocmf(n: u32, r: u32, ) -> Weight {
+		Self::submit(n, r)
+	}
 }
 
 // For backwards compatibility and tests.
@@ -187,5 +191,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((11_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 3120).saturating_mul(b.into()))
+	}
+	fn submit_ocmf(n: u32, r: u32, ) -> Weight {
+		Self::submit(n, r)
 	}
 }

@@ -126,7 +126,14 @@ fn a_certified_p256_wallbox_registers_hardware_attested() {
 
 		let view = <DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap();
 		assert!(view.hardware_attested);
-		assert_eq!(view.hardware, Some((manufacturer, model)));
+		assert_eq!(
+			view.hardware,
+			Some(openvpp_primitives::HardwareIdentity {
+				manufacturer,
+				model,
+				serial_hash: hardware.serial_hash
+			})
+		);
 		assert_eq!(view.eligibility, RewardEligibility::Full);
 
 		use crate::attribute_keys::*;

@@ -8,6 +8,7 @@
 )]
 
 mod batches;
+mod ocmf;
 mod profiles;
 mod random_input;
 mod state_size;
