@@ -2,7 +2,12 @@
 //! drives, plugs in and charges (and discharges to the grid only when a demand-response event
 //! it is enrolled in dispatches it), a home battery doing arbitrage, and a household meter.
 
-use openvpp_primitives::{DeviceKind, DeviceState, Nameplate, Reading};
+use openvpp_primitives::{
+	keys::DeviceKeyPair,
+	ocmf::{self, MeterIdentity, MeterSample},
+	p256::ecdsa::SigningKey,
+	DeviceKind, DeviceState, Nameplate, Reading,
+};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use sp_arithmetic::Permill;
 
@@ -90,6 +95,11 @@ impl SimDevice {
 			plugged: true,
 			dispatch: None,
 		}
+	}
+
+	/// An AC charging point of a certified fleet: an EV with [`CHARGING_POINT_NAMEPLATE`].
+	pub fn charging_point(seed: u64) -> Self {
+		Self { nameplate: CHARGING_POINT_NAMEPLATE, ..Self::new(DeviceKind::Ev, seed) }
 	}
 
 	/// Continues from the registers (and SoC) the chain last accepted, so a restarted
@@ -222,6 +232,88 @@ impl SimDevice {
 	}
 }
 
+/// Nameplate of a certified fleet's charging points: 11 kW AC, no export. The chain counts an
+/// EV as storage and requires a capacity, so it declares the 60 kWh pack of a typical car (an
+/// OCMF meter reports no SoC, so no check depends on it).
+pub const CHARGING_POINT_NAMEPLATE: Nameplate =
+	Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 };
+
+/// What the car at an OCMF charging point draws, W (7.4 kW single-phase AC charging).
+pub const CHARGE_POWER_W: u64 = 7_400;
+
+/// An OCMF record as a charger serves it, with the sample it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedRecord {
+	/// `OCMF|{payload}|{signature}`.
+	pub record: String,
+	/// The import register of its sample, Wh.
+	pub import_wh: u64,
+	/// Time of its sample, ms since the Unix epoch.
+	pub timestamp_ms: u64,
+}
+
+/// The Eichrecht meter of a charging point: it signs one OCMF record per sample, with the
+/// import register a car charging at [`CHARGE_POWER_W`] drives.
+pub struct OcmfMeter {
+	/// What the meter writes into every record (`MS` is the certified serial).
+	pub identity: MeterIdentity,
+	/// Import register, Wh.
+	import_wh: u64,
+	/// Energy charged that is not a whole Wh yet, W·ms.
+	carry_w_ms: u64,
+	/// Time of the last sample, ms (0: none yet).
+	last_ms: u64,
+	/// Number of the next record (`PG` `T<n>`).
+	next_page: u64,
+	/// Whether the transaction has begun (`TX` `B` written).
+	begun: bool,
+}
+
+impl OcmfMeter {
+	/// A meter whose register starts where `seed` puts it (a wallbox that has delivered a few
+	/// MWh already).
+	pub fn new(identity: MeterIdentity, seed: u64) -> Self {
+		let import_wh = StdRng::seed_from_u64(seed).gen_range(1_000_000..5_000_000);
+		Self { identity, import_wh, carry_w_ms: 0, last_ms: 0, next_page: 1, begun: false }
+	}
+
+	/// Continues from what the chain last accepted from the meter.
+	pub fn resume(&mut self, state: Option<&pallet_telemetry::TelemetryState>) {
+		if let Some(s) = state {
+			self.import_wh = s.last_energy_in_wh;
+			self.last_ms = s.last_timestamp_ms;
+			self.next_page = s.last_seq + 2;
+			self.carry_w_ms = 0;
+		}
+	}
+
+	/// Samples the register at `now_ms` (or 1 ms after the last sample, whichever is later)
+	/// and signs the record of that one sample: `TX` `B` for the first of a run, `T` after.
+	/// The register advances by what the car drew since the last sample, counting at most
+	/// `max_gap_ms` of charging (a charger that was down charged nothing meanwhile).
+	pub fn next_record(&mut self, key: &SigningKey, now_ms: u64, max_gap_ms: u64) -> SignedRecord {
+		let at = now_ms.max(self.last_ms + 1);
+		if self.last_ms > 0 {
+			let charging_ms = (at - self.last_ms).min(max_gap_ms);
+			let energy_w_ms = self.carry_w_ms + CHARGE_POWER_W * charging_ms;
+			self.import_wh += energy_w_ms / HOUR_MS;
+			self.carry_w_ms = energy_w_ms % HOUR_MS;
+		}
+		let tx = if self.begun { b'T' } else { b'B' };
+		let sample = MeterSample { timestamp_ms: at, tx, import_wh: self.import_wh };
+		let payload =
+			ocmf::write_payload(&self.identity, &format!("T{}", self.next_page), &[sample]);
+		self.begun = true;
+		self.last_ms = at;
+		self.next_page += 1;
+		SignedRecord {
+			record: ocmf::sign_record_p256(&payload, key),
+			import_wh: self.import_wh,
+			timestamp_ms: at,
+		}
+	}
+}
+
 /// Readings per bundle the runtime accepts.
 pub type MaxReadings = <openvpp_runtime::Runtime as pallet_telemetry::Config>::MaxReadingsPerBundle;
 
@@ -237,11 +329,16 @@ pub struct FleetMember {
 	pub next_seq: u64,
 	/// Timestamp of its last reading, ms (0: none yet).
 	pub last_ms: u64,
+	/// Its OCMF meter, for a certified charging point.
+	pub meter: Option<OcmfMeter>,
 }
 
 impl FleetMember {
 	/// Continues from the chain's state of the device (registers, SoC, sequence, time).
 	pub fn resume_from(&mut self, state: Option<&pallet_telemetry::TelemetryState>) {
+		if let Some(meter) = self.meter.as_mut() {
+			meter.resume(state);
+		}
 		match state {
 			Some(s) => {
 				self.sim.resume(s.last_energy_in_wh, s.last_energy_out_wh, s.last_soc);
@@ -286,5 +383,18 @@ impl FleetMember {
 		self.next_seq += n;
 		self.last_ms = start + n * step_ms;
 		Ok(bundle)
+	}
+
+	/// Signs the next OCMF record of the device's meter (see [`OcmfMeter::next_record`]).
+	pub fn next_ocmf_record(
+		&mut self,
+		now_ms: u64,
+		max_gap_ms: u64,
+	) -> Result<SignedRecord, String> {
+		let DeviceKeyPair::P256(key) = &self.key else {
+			return Err("only P-256 meters sign OCMF records".into());
+		};
+		let meter = self.meter.as_mut().ok_or("the device has no OCMF meter")?;
+		Ok(meter.next_record(key, now_ms, max_gap_ms))
 	}
 }

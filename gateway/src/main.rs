@@ -1,10 +1,11 @@
 //! `openvpp-gateway`: the device side of OpenVPP. Generates device keys, registers devices with
-//! a proof of possession, simulates fleets whose readings the devices sign, and shows their
-//! state on chain.
+//! a proof of possession or a manufacturer's certificate, simulates fleets whose readings the
+//! devices (or their OCMF meters) sign, and shows their state on chain.
 // A command-line tool, not runtime code: float maths and plain arithmetic are fine here.
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 
 mod bench;
+mod certify;
 mod feed;
 mod fleet;
 mod rpc;
@@ -15,14 +16,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use openvpp_primitives::{
 	keys::{DeviceKeyPair, KeyScheme},
-	DeviceId, DeviceKind, Nameplate, RegionId,
+	ocmf::MeterIdentity,
+	DeviceCertificate, DeviceId, DeviceKind, DevicePublicKey, ManufacturerId, ModelId, Nameplate,
+	RegionId, TimestampMs,
 };
 use openvpp_runtime::{AccountId, RuntimeCall};
 use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 
 use crate::{
-	fleet::{FleetMember, SimDevice},
+	certify::CertifiedFleet,
+	fleet::{FleetMember, OcmfMeter, SimDevice, CHARGING_POINT_NAMEPLATE},
 	rpc::Rpc,
 	tx::{sign, ChainContext, Signer},
 };
@@ -49,6 +53,9 @@ enum Command {
 	/// Device registration and inspection.
 	#[command(subcommand)]
 	Device(DeviceCmd),
+	/// Manufacturer root keys and the device certificates they sign (offline: no node needed).
+	#[command(subcommand)]
+	Manufacturer(ManufacturerCmd),
 	/// Registers a simulated fleet (if needed) and submits its signed readings.
 	Simulate(SimulateArgs),
 	/// Telemetry feeds for nodes' offchain workers.
@@ -91,6 +98,64 @@ enum KeysCmd {
 		/// Signature scheme.
 		#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
 		scheme: Scheme,
+	},
+}
+
+#[derive(Subcommand)]
+enum ManufacturerCmd {
+	/// Generates a manufacturer root key (a fresh random one unless `--seed` is given).
+	Keygen {
+		/// Signature scheme.
+		#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+		scheme: Scheme,
+		/// Derive the key from this secret URI (P-256: a `0x` 32-byte scalar, or any text).
+		#[arg(long)]
+		seed: Option<String>,
+	},
+	/// Signs a device certificate with a root key and prints its SCALE hex.
+	Certify {
+		/// Root key secret URI.
+		#[arg(long)]
+		root: String,
+		/// Root key scheme.
+		#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+		root_scheme: Scheme,
+		/// Index of the root key in the manufacturer's root key list.
+		#[arg(long, default_value_t = 0)]
+		root_key_index: u8,
+		/// Manufacturer id.
+		#[arg(long)]
+		manufacturer: ManufacturerId,
+		/// Model id (of that manufacturer).
+		#[arg(long)]
+		model: ModelId,
+		/// Serial number as printed on the device (an OCMF meter's `MS`).
+		#[arg(long)]
+		serial: String,
+		/// Device public key: hex of a SCALE `DevicePublicKey`, or a meter key (DER, SEC1 or
+		/// X||Y as hex, base64 or PEM).
+		#[arg(long)]
+		device_key: String,
+		/// Usable capacity in Wh (EVs and batteries).
+		#[arg(long, default_value_t = 0)]
+		capacity_wh: u64,
+		/// Maximum import power in W.
+		#[arg(long, default_value_t = 0)]
+		max_import_w: u32,
+		/// Maximum export power in W.
+		#[arg(long, default_value_t = 0)]
+		max_export_w: u32,
+		/// Start of validity, ms since the Unix epoch (default: now, less 5 minutes for
+		/// clock skew).
+		#[arg(long)]
+		valid_from_ms: Option<TimestampMs>,
+		/// Days of validity.
+		#[arg(long, default_value_t = 3_650)]
+		valid_days: u64,
+		/// The only account that may register the device with it (SS58 or secret URI);
+		/// required by models whose devices sign no proof of possession.
+		#[arg(long)]
+		owner: Option<String>,
 	},
 }
 
@@ -196,6 +261,26 @@ pub struct FleetArgs {
 	/// Kinds of the devices, cycled (default: solar-pv, ev, battery, smart-meter).
 	#[arg(long, value_enum, value_delimiter = ',')]
 	kinds: Vec<Kind>,
+	#[command(flatten)]
+	certified: CertifiedArgs,
+}
+
+/// A manufacturer that certifies the fleet: its devices are then 11 kW EV charging points with
+/// P-256 (OCMF) meters, registered with owner-bound certificates.
+#[derive(clap::Args)]
+pub struct CertifiedArgs {
+	/// Manufacturer whose root key certifies the fleet's devices.
+	#[arg(long, requires_all = ["model", "manufacturer_key"])]
+	manufacturer: Option<ManufacturerId>,
+	/// The devices' model (an EV model of P-256 keys by that manufacturer).
+	#[arg(long, requires = "manufacturer")]
+	model: Option<ModelId>,
+	/// Secret URI of one of the manufacturer's active root keys.
+	#[arg(long, requires = "manufacturer")]
+	manufacturer_key: Option<String>,
+	/// Scheme of the manufacturer's root key.
+	#[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+	manufacturer_scheme: Scheme,
 }
 
 #[derive(clap::Args)]
@@ -267,6 +352,43 @@ fn main() -> ExitCode {
 			register(&cli, owner, device_key, *scheme, (*kind).into(), nameplate, *region, metadata)
 		}
 		Command::Device(DeviceCmd::Show { id }) => show(&cli, *id),
+		Command::Manufacturer(ManufacturerCmd::Keygen { scheme, seed }) => {
+			certify::keygen((*scheme).into(), seed.as_deref(), cli.json)
+		}
+		Command::Manufacturer(ManufacturerCmd::Certify {
+			root,
+			root_scheme,
+			root_key_index,
+			manufacturer,
+			model,
+			serial,
+			device_key,
+			capacity_wh,
+			max_import_w,
+			max_export_w,
+			valid_from_ms,
+			valid_days,
+			owner,
+		}) => certify::certify(
+			&certify::CertifyArgs {
+				root: root.clone(),
+				root_scheme: (*root_scheme).into(),
+				root_key_index: *root_key_index,
+				manufacturer: *manufacturer,
+				model: *model,
+				serial: serial.clone(),
+				device_key: device_key.clone(),
+				nameplate: Nameplate {
+					capacity_wh: *capacity_wh,
+					max_import_w: *max_import_w,
+					max_export_w: *max_export_w,
+				},
+				valid_from_ms: *valid_from_ms,
+				valid_days: *valid_days,
+				owner: owner.clone(),
+			},
+			cli.json,
+		),
 		Command::Simulate(args) => simulate(&cli, args),
 		Command::Feed(FeedCmd::Serve {
 			fleet,
@@ -317,15 +439,7 @@ fn main() -> ExitCode {
 }
 
 fn keys_generate(cli: &Cli, scheme: Scheme) -> CliResult {
-	// A fresh 32-byte secret from the OS; for P-256 it is the scalar itself (retried in the
-	// negligible case that it is not below the curve order).
-	let (secret, key) = loop {
-		let seed: [u8; 32] = rand::random();
-		let secret = format!("0x{}", hex::encode(seed));
-		if let Ok(key) = DeviceKeyPair::from_uri(KeyScheme::from(scheme), &secret) {
-			break (secret, key);
-		}
-	};
+	let (secret, key) = certify::fresh_key(scheme.into());
 	let public = format!("0x{}", hex::encode(key.signer().as_bytes()));
 	let scheme_name = KeyScheme::from(scheme).name();
 	if cli.json {
@@ -366,15 +480,56 @@ fn register_device(
 		signer: device.signer(),
 		proof,
 	});
-	let nonce = rpc.next_nonce(&owner.address()).map_err(|e| e.to_string())?;
-	rpc.submit(&sign(ctx, owner, nonce, call)).map_err(|e| e.to_string())?;
-	wait_for_device(rpc, device)
+	submit_registration(rpc, ctx, owner, call, device.signer())
 }
 
-fn wait_for_device(rpc: &Rpc, device: &DeviceKeyPair) -> Result<DeviceId, String> {
+/// Registers one device with a manufacturer's certificate and returns its id. The device signs
+/// a proof of possession only if its model asks for one (an OCMF meter cannot).
+#[allow(clippy::too_many_arguments)]
+fn register_certified(
+	rpc: &Rpc,
+	ctx: &ChainContext,
+	owner: &Signer,
+	device: &DeviceKeyPair,
+	certificate: DeviceCertificate<AccountId>,
+	proof_of_possession: bool,
+	region: RegionId,
+	metadata: Vec<u8>,
+) -> Result<DeviceId, String> {
+	let proof = if proof_of_possession {
+		let reg_nonce = nonce_of(rpc, &owner.account)?;
+		Some(device.possession_proof(ctx.genesis, &owner.account, reg_nonce))
+	} else {
+		None
+	};
+	let call =
+		RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_certified_device {
+			region,
+			metadata,
+			signer: device.signer(),
+			certificate,
+			proof,
+		});
+	submit_registration(rpc, ctx, owner, call, device.signer())
+}
+
+/// Submits a registration from `owner` and waits for the device with `key` to appear.
+fn submit_registration(
+	rpc: &Rpc,
+	ctx: &ChainContext,
+	owner: &Signer,
+	call: RuntimeCall,
+	key: DevicePublicKey,
+) -> Result<DeviceId, String> {
+	let nonce = rpc.next_nonce(&owner.address()).map_err(|e| e.to_string())?;
+	rpc.submit(&sign(ctx, owner, nonce, call)).map_err(|e| e.to_string())?;
+	wait_for_device(rpc, &key)
+}
+
+fn wait_for_device(rpc: &Rpc, key: &DevicePublicKey) -> Result<DeviceId, String> {
 	for _ in 0..40 {
 		if let Some(id) = rpc
-			.runtime_call::<Option<DeviceId>>("DeviceIdentityApi_device_by_key", device.signer())
+			.runtime_call::<Option<DeviceId>>("DeviceIdentityApi_device_by_key", key)
 			.map_err(|e| e.to_string())?
 		{
 			return Ok(id);
@@ -438,10 +593,7 @@ fn show(cli: &Cli, id: DeviceId) -> CliResult {
 
 fn status(cli: &Cli, owner: &str) -> CliResult {
 	let rpc = Rpc::new(&cli.url);
-	let account = match AccountId::from_ss58check(owner) {
-		Ok(a) => a,
-		Err(_) => Signer::from_uri(owner)?.account,
-	};
+	let account = tx::account_of(owner).map_err(|e| format!("--owner: {e}"))?;
 	let mut ids: Vec<DeviceId> = rpc
 		.runtime_call("DeviceIdentityApi_devices_of", (&account, Option::<DeviceId>::None, 1000u32))
 		.map_err(|e| e.to_string())?;
@@ -515,7 +667,54 @@ fn status(cli: &Cli, owner: &str) -> CliResult {
 	Ok(())
 }
 
+/// The certified fleet `args` name, checked against the chain; `None` for a self-registered
+/// fleet.
+fn certified_fleet(rpc: &Rpc, args: &FleetArgs) -> Result<Option<CertifiedFleet>, String> {
+	let c = &args.certified;
+	let (Some(manufacturer), Some(model), Some(uri)) =
+		(c.manufacturer, c.model, c.manufacturer_key.as_deref())
+	else {
+		return Ok(None);
+	};
+	if !args.kinds.is_empty() {
+		return Err("--kinds does not apply to a certified fleet: its model sets the kind".into());
+	}
+	let key = DeviceKeyPair::from_uri(c.manufacturer_scheme.into(), uri)
+		.map_err(|e| format!("--manufacturer-key: {e}"))?;
+	CertifiedFleet::resolve(rpc, manufacturer, model, key, CHARGING_POINT_NAMEPLATE).map(Some)
+}
+
+/// Serial number of the `i`-th meter of a certified fleet: deterministic per key seed and
+/// index, so a restarted gateway finds the same serials its certificates named.
+pub fn meter_serial(key_seed: &str, i: u64) -> String {
+	use sp_runtime::traits::{BlakeTwo256, Hash};
+	let seed_hash = BlakeTwo256::hash(key_seed.as_bytes());
+	format!("OVPP-EM-{}-{i:04}", hex::encode_upper(&seed_hash.as_bytes()[..4]))
+}
+
+/// What the `i`-th meter of a certified fleet writes into its OCMF records.
+fn meter_identity(
+	key_seed: &str,
+	i: u64,
+	model: &pallet_device_identity::ModelInfo,
+) -> MeterIdentity {
+	let serial = meter_serial(key_seed, i);
+	let model_name =
+		String::from_utf8(model.name.clone()).unwrap_or_else(|_| format!("model {}", model.id));
+	MeterIdentity {
+		gateway_id: format!("OPENVPP-CP-{i:04}"),
+		gateway_serial: format!("{serial}-CP"),
+		vendor: "OpenVPP".into(),
+		model: model_name,
+		serial,
+	}
+}
+
 /// Registers (or finds) the fleet's devices and resumes each from its state on chain.
+///
+/// A self-registered fleet cycles through the kinds with sr25519 keys and proofs of
+/// possession; a certified one (`--manufacturer`) is EV charging points with P-256 meter keys,
+/// each registered with an owner-bound certificate the manufacturer's key signs here.
 pub fn prepare_fleet(
 	rpc: &Rpc,
 	ctx: &ChainContext,
@@ -523,19 +722,48 @@ pub fn prepare_fleet(
 	args: &FleetArgs,
 	progress: &indicatif::ProgressBar,
 ) -> Result<Vec<FleetMember>, String> {
+	let certified = certified_fleet(rpc, args)?;
 	let mut fleet = Vec::new();
 	for i in 0..args.devices {
-		let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, &format!("{}/{i}", args.key_seed))?;
-		let sim = match args.kinds.get((i as usize) % args.kinds.len().max(1)) {
-			Some(kind) => SimDevice::new((*kind).into(), 42 + i),
-			None => SimDevice::for_index(i, 42),
+		let uri = format!("{}/{i}", args.key_seed);
+		let (key, sim, meter) = match &certified {
+			None => {
+				let sim = match args.kinds.get((i as usize) % args.kinds.len().max(1)) {
+					Some(kind) => SimDevice::new((*kind).into(), 42 + i),
+					None => SimDevice::for_index(i, 42),
+				};
+				(DeviceKeyPair::from_uri(KeyScheme::Sr25519, &uri)?, sim, None)
+			}
+			Some(c) => (
+				DeviceKeyPair::from_uri(KeyScheme::P256, &uri)?,
+				SimDevice::charging_point(42 + i),
+				Some(OcmfMeter::new(meter_identity(&args.key_seed, i, &c.model), 42 + i)),
+			),
 		};
 		let existing: Option<DeviceId> = rpc
 			.runtime_call("DeviceIdentityApi_device_by_key", key.signer())
 			.map_err(|e| e.to_string())?;
-		let id = match existing {
-			Some(id) => id,
-			None => register_device(
+		let id = match (existing, &certified, &meter) {
+			(Some(id), _, _) => id,
+			(None, Some(c), Some(meter)) => {
+				let certificate = c.certificate_for(
+					&owner.account,
+					key.signer(),
+					&meter.identity.serial,
+					sim.nameplate,
+				)?;
+				register_certified(
+					rpc,
+					ctx,
+					owner,
+					&key,
+					certificate,
+					c.model.proof_of_possession,
+					args.region,
+					format!("openvpp-ocmf/{i}").into_bytes(),
+				)?
+			}
+			_ => register_device(
 				rpc,
 				ctx,
 				owner,
@@ -546,7 +774,7 @@ pub fn prepare_fleet(
 				format!("openvpp-sim/{i}").into_bytes(),
 			)?,
 		};
-		let mut member = FleetMember { id, key, sim, next_seq: 0, last_ms: 0 };
+		let mut member = FleetMember { id, key, sim, next_seq: 0, last_ms: 0, meter };
 		member.resume_from(telemetry_state(rpc, id)?.as_ref());
 		fleet.push(member);
 		progress.inc(1);

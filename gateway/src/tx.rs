@@ -29,6 +29,16 @@ impl Signer {
 	}
 }
 
+/// Resolves an account given as an SS58 address or as a secret URI (sr25519).
+pub fn account_of(who: &str) -> Result<openvpp_runtime::AccountId, String> {
+	if let Ok(account) = openvpp_runtime::AccountId::from_ss58check(who) {
+		return Ok(account);
+	}
+	sr25519::Pair::from_string(who, None)
+		.map(|p| MultiSigner::Sr25519(p.public()).into_account())
+		.map_err(|_| format!("{who:?} is neither an SS58 address nor a secret URI"))
+}
+
 /// What a transaction must commit to besides the call.
 #[derive(Clone, Copy)]
 pub struct ChainContext {

@@ -822,7 +822,6 @@ fn der_uint(data: &[u8]) -> Option<(&[u8], &[u8])> {
 	Some((value, rest))
 }
 
-
 /// The identity a meter writes into every record it signs (`GI`/`GS` name the signing
 /// gateway component, `MV`/`MM`/`MS` the meter).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -854,7 +853,11 @@ pub struct MeterSample {
 /// Writes the payload section of a record the way an Eichrecht meter does (OCMF 1.0 fields,
 /// one `RD` entry per sample, the import register in kWh): the bytes a meter signs. Used by
 /// simulators, benchmarks and tests; the chain only ever reads records.
-pub fn write_payload(identity: &MeterIdentity, pagination: &str, samples: &[MeterSample]) -> String {
+pub fn write_payload(
+	identity: &MeterIdentity,
+	pagination: &str,
+	samples: &[MeterSample],
+) -> String {
 	use core::fmt::Write;
 	let mut out = String::with_capacity(samples.len().saturating_mul(96).saturating_add(192));
 	// Writing to a `String` cannot fail.

@@ -348,10 +348,7 @@ fn wallbox(w: &mut World) -> (DeviceId, openvpp_primitives::crypto::p256::ecdsa:
 
 /// A charging session's OCMF record up to quarter `last` (7.4 kW from an hour before
 /// `NOW_MS`), signed by `key`.
-fn session_record(
-	key: &openvpp_primitives::crypto::p256::ecdsa::SigningKey,
-	last: u64,
-) -> String {
+fn session_record(key: &openvpp_primitives::crypto::p256::ecdsa::SigningKey, last: u64) -> String {
 	use openvpp_primitives::ocmf::{self, MeterIdentity, MeterSample};
 	let identity = MeterIdentity {
 		gateway_id: "WALLBOX-1".into(),
@@ -409,8 +406,8 @@ fn ocmf_records_of_a_charger_reach_the_chain_once() {
 	let meter_value = |record: &str| feed::ocmf_meter_value(record, &public, 0, NOW_MS);
 	// The charger lists the end record before the first; an impostor's record for the same
 	// meter key sits on the other feed.
-	let impostor = openvpp_primitives::crypto::p256::ecdsa::SigningKey::from_slice(&[0x22; 32])
-		.unwrap();
+	let impostor =
+		openvpp_primitives::crypto::p256::ecdsa::SigningKey::from_slice(&[0x22; 32]).unwrap();
 	let charger = MeterValuesRequest {
 		evse_id: 1,
 		meter_value: vec![meter_value(&end), meter_value(&first)],

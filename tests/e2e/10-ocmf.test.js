@@ -81,7 +81,7 @@ test('OCMF records of certified P-256 chargers flow from the feed to accepted te
   // Registered as hardware-attested EV charging points of that model.
   for (const id of feed.devices) {
     const device = await rpc('openvpp_device', [id]);
-    assert.equal(device.kind, 'Ev');
+    assert.equal(device.kind.toLowerCase(), 'ev');
     assert.equal(device.hardwareAttested, true, JSON.stringify(device));
     assert.equal(device.hardware.manufacturer, manufacturer);
     assert.equal(device.hardware.model, model);

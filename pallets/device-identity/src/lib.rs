@@ -824,7 +824,7 @@ pub mod pallet {
 		/// possession (as for `register_device`); a model whose devices cannot sign one takes
 		/// `None` and a certificate that names the caller.
 		#[pallet::call_index(16)]
-		#[pallet::weight(Pallet::<T>::register_certified_weight(&certificate, proof.as_ref()))]
+		#[pallet::weight(Pallet::<T>::register_certified_weight(certificate, proof.as_ref()))]
 		pub fn register_certified_device(
 			origin: OriginFor<T>,
 			region: RegionId,

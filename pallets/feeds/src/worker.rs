@@ -146,7 +146,8 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 	// OCMF records: the meter key names the device; oldest record first per device.
 	let mut records: Vec<(usize, DeviceId, (u64, u64), Vec<u8>)> = Vec::new();
 	for (index, entry) in offered_ocmf {
-		let Some(device) = <T as pallet_telemetry::Config>::Devices::device_by_key(&entry.public_key)
+		let Some(device) =
+			<T as pallet_telemetry::Config>::Devices::device_by_key(&entry.public_key)
 		else {
 			refused(index, String::from("OCMF record"), RejectReason::UnknownDevice);
 			continue;
@@ -211,7 +212,9 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 			break;
 		};
 		let sent = signer
-			.send_signed_transaction(|_| pallet_telemetry::Call::submit { bundles: bundles.clone() })
+			.send_signed_transaction(|_| pallet_telemetry::Call::submit {
+				bundles: bundles.clone(),
+			})
 			.map(|(_, result)| result.is_ok());
 		let indices: Vec<usize> = chunk.iter().map(|(index, _)| *index).collect();
 		if !submitted("bundle(s)", &indices, sent) {

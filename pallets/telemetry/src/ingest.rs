@@ -107,7 +107,11 @@ impl<T: Config> Pallet<T> {
 		let view = Self::access(gateway, device)?;
 		let state = DeviceTelemetry::<T>::get(device);
 		let verified = verify::verify_bundle(&view, state.as_ref(), bundle, ctx).map_err(|r| {
-			Self::note_device_fault(device, r, u32::try_from(bundle.readings.len()).unwrap_or(u32::MAX))
+			Self::note_device_fault(
+				device,
+				r,
+				u32::try_from(bundle.readings.len()).unwrap_or(u32::MAX),
+			)
 		})?;
 		Ok(Self::write_accepted(&view, device, bundle.first_seq, verified))
 	}

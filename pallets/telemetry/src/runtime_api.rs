@@ -4,7 +4,9 @@ use alloc::vec::Vec;
 use codec::Codec;
 use openvpp_primitives::{ocmf::OcmfError, DeviceId, DevicePublicKey};
 
-use crate::types::{GatewayCounters, OcmfVerdict, QualityCounters, TelemetryLimits, TelemetryState};
+use crate::types::{
+	GatewayCounters, OcmfVerdict, QualityCounters, TelemetryLimits, TelemetryState,
+};
 
 sp_api::decl_runtime_apis! {
 	/// Telemetry state, quality counters and ingestion limits.

@@ -327,15 +327,7 @@ pub type OcmfRecordBytes = BoundedVec<u8, ConstU32<MAX_OCMF_LEN>>;
 
 /// One OCMF record a gateway submits for a device (`submit_ocmf`).
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct OcmfSubmission {
 	/// The device whose registered key is the meter's public key.

@@ -182,6 +182,17 @@ pub fn verify_ocmf<AccountId>(
 		if readings.is_empty() {
 			return Err(RejectReason::SequenceReplayed);
 		}
+		// What the meter did since the last accepted reading (a one-reading record would
+		// otherwise always look idle).
+		if let Some(first) = readings.first_mut() {
+			first.state = if first.energy_in_wh > s.last_energy_in_wh {
+				DeviceState::Charging
+			} else if first.energy_out_wh > s.last_energy_out_wh {
+				DeviceState::Discharging
+			} else {
+				DeviceState::Idle
+			};
+		}
 	}
 	let first_seq = match state {
 		Some(s) => s.last_seq.checked_add(1).ok_or(RejectReason::MalformedReadings)?,

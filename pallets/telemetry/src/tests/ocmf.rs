@@ -129,8 +129,11 @@ fn a_genuine_session_is_taken_at_the_meters_register() {
 		assert_eq!(state.last_state, DeviceState::Charging);
 		let (_, accepted) = accepted_log().last().copied().unwrap();
 		assert_eq!(accepted.energy_in_wh, 2 * QUARTER_AT_11_KW_WH);
-		assert_eq!((accepted.from_ms, accepted.to_ms), (at(1, 0).timestamp_ms, at(3, 0).timestamp_ms));
-		assert_eq!(TestRegistry::operations(device).energy_in_wh, 2 * QUARTER_AT_11_KW_WH);
+		assert_eq!(
+			(accepted.from_ms, accepted.to_ms),
+			(at(1, 0).timestamp_ms, at(3, 0).timestamp_ms)
+		);
+		assert_eq!(TestRegistry::operations(device).energy_in_wh, 3 * QUARTER_AT_11_KW_WH);
 		Telemetry::do_try_state().unwrap();
 	});
 	ext.persist_offchain_overlay();
@@ -142,7 +145,10 @@ fn a_genuine_session_is_taken_at_the_meters_register() {
 	assert_eq!(ocmf::parse(&first).unwrap().readings.len(), 2);
 	let end = db.get(&ocmf_key(0, 2)).unwrap();
 	assert_eq!(ocmf::parse(&end).unwrap().readings.len(), 4);
-	assert_eq!(history_entry(&ext, 0, 3).unwrap().energy_in_wh, 1_234_567 + 3 * QUARTER_AT_11_KW_WH);
+	assert_eq!(
+		history_entry(&ext, 0, 3).unwrap().energy_in_wh,
+		1_234_567 + 3 * QUARTER_AT_11_KW_WH
+	);
 }
 
 #[test]
@@ -166,6 +172,8 @@ fn one_byte_or_one_digit_changed_is_a_bad_signature() {
 
 		submit_records(device, &[&genuine]);
 		assert_eq!(last_submitted(), (1, 1, 0));
+		// A one-reading record is charging when the register moved since the last reading.
+		assert_eq!(DeviceTelemetry::<Test>::get(device).unwrap().last_state, DeviceState::Charging);
 	});
 }
 
@@ -220,11 +228,10 @@ fn a_certified_meter_must_write_its_certified_serial() {
 			},
 		);
 		// The same meter key in another housing (a cloned key) is not the certified meter.
-		let clone =
-			ocmf::sign_record_p256(
-				&ocmf::write_payload(&identity("EM340-2026-000043"), "T43", &[at(2, b'T')]),
-				&meter_key(),
-			);
+		let clone = ocmf::sign_record_p256(
+			&ocmf::write_payload(&identity("EM340-2026-000043"), "T43", &[at(2, b'T')]),
+			&meter_key(),
+		);
 		assert_refused(device, &clone, RejectReason::MeterSerialMismatch);
 		submit_records(device, &[&record(&[at(2, b'T')])]);
 		assert_eq!(last_submitted(), (1, 1, 0));
@@ -266,7 +273,10 @@ fn old_records_are_verified_but_not_rewarded() {
 		let registers: Vec<_> = verdict.readings.iter().map(|r| r.energy_in_wh).collect();
 		assert_eq!(registers, vec![1_234_567, 1_234_567 + QUARTER_AT_11_KW_WH]);
 		assert_eq!(
-			Telemetry::verify_ocmf(old.replacen("1234.567", "1234.568", 1).as_bytes(), &p256_public(&METER_SECRET)),
+			Telemetry::verify_ocmf(
+				old.replacen("1234.567", "1234.568", 1).as_bytes(),
+				&p256_public(&METER_SECRET)
+			),
 			Err(OcmfError::BadSignature)
 		);
 	});
@@ -291,7 +301,10 @@ fn malformed_records_blame_the_gateway_and_meter_faults_the_device() {
 			assert_refused(device, &bad, reason);
 		}
 		// Signed by the meter, but the meter reports an error: the device's fault.
-		let faulty = ocmf::sign_record_p256(&payload(&[at(2, b'T')]).replacen("\"ST\":\"G\"", "\"ST\":\"E\"", 1), &meter_key());
+		let faulty = ocmf::sign_record_p256(
+			&payload(&[at(2, b'T')]).replacen("\"ST\":\"G\"", "\"ST\":\"E\"", 1),
+			&meter_key(),
+		);
 		let reason = RejectReason::Ocmf(OcmfError::MeterError);
 		assert!(reason.blames_device());
 		assert_refused(device, &faulty, reason);
@@ -338,7 +351,10 @@ fn an_unauthorized_gateway_cannot_submit_a_meters_records() {
 		let device = wallbox();
 		set_now(START_MS + QUARTER_MS);
 		System::reset_events();
-		assert_ok!(submit_ocmf_as(OTHER_GATEWAY, vec![submission(device, &record(&[at(0, b'B')]))]));
+		assert_ok!(submit_ocmf_as(
+			OTHER_GATEWAY,
+			vec![submission(device, &record(&[at(0, b'B')]))]
+		));
 		assert_eq!(rejections(), vec![(device, 0, RejectReason::GatewayNotAuthorized)]);
 		assert_eq!(DeviceTelemetry::<Test>::get(device), None);
 	});
