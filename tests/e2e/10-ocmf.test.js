@@ -48,8 +48,9 @@ test('OCMF records of certified P-256 chargers flow from the feed to accepted te
   const rpc = (method, params) => provider.send(method, params);
   const { keyring, alice } = devKeyring();
 
-  // The node's gateway key, funded.
-  const gatewaySeed = '//e2e/ocmf/gateway';
+  // The node's gateway key, funded: the one the feeds test gives the node (the worker signs
+  // with any `gtwy` key in the keystore, so every feed test uses the same one).
+  const gatewaySeed = '//e2e/feeds/gateway';
   const gateway = keyring.addFromUri(gatewaySeed);
   await rpc('author_insertKey', ['gtwy', gatewaySeed, u8aToHex(gateway.publicKey)]);
   await sendAndWait(api, api.tx.balances.transferKeepAlive(gateway.address, 100n * UNITS), alice);
