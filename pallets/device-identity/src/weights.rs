@@ -411,16 +411,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn verify_ed25519() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(86_180_000, 0)
 	}
 	fn verify_sr25519() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(82_680_000, 0)
 	}
 	fn verify_ecdsa() -> Weight {
-		Weight::from_parts(60_000_000, 0)
+		Weight::from_parts(87_910_000, 0)
 	}
 	fn verify_p256() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
+		Weight::from_parts(3_210_000_000, 0)
 	}
 }
 
@@ -755,15 +755,15 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn verify_ed25519() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(86_180_000, 0)
 	}
 	fn verify_sr25519() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(82_680_000, 0)
 	}
 	fn verify_ecdsa() -> Weight {
-		Weight::from_parts(60_000_000, 0)
+		Weight::from_parts(87_910_000, 0)
 	}
 	fn verify_p256() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
+		Weight::from_parts(3_210_000_000, 0)
 	}
 }
