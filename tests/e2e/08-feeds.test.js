@@ -4,14 +4,12 @@
 // skipped while the chain goes on.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
-import { WS, connectWithProvider, devKeyring, sendAndWait, waitFor } from '../lib/chain.js';
+import { connectWithProvider, devKeyring, sendAndWait, serveFeed, waitFor } from '../lib/chain.js';
 
-const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
 const NODE_BIN = process.env.OPENVPP_NODE_BIN ?? 'openvpp-node';
 const NODE_LOG = process.env.OPENVPP_NODE_LOG;
 const RUN = Date.now();
@@ -29,22 +27,6 @@ after(async () => {
   await api?.disconnect();
 });
 
-// Starts `feed serve` and resolves with its URL and device ids once it listens.
-function serveFeed(args) {
-  const child = spawn(BIN, ['--url', WS, '--json', 'feed', 'serve', '--listen', '127.0.0.1:0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      const info = JSON.parse(line);
-      resolve({ url: info.listening, devices: info.devices });
-    });
-    child.once('exit', (code) => reject(new Error(`feed serve exited ${code}: ${stderr}`)));
-  });
-}
 
 function listen(handler) {
   const server = createServer(handler);
@@ -65,9 +47,9 @@ test('the offchain worker pulls OpenVPP and OCPP feeds and skips junk and silent
   await sendAndWait(api, api.tx.balances.transferKeepAlive(gateway.address, 100n * 10n ** 12n), alice);
 
   const openvpp = await serveFeed(['--devices', '2', '--owner', '//Eve',
-    '--key-seed', `//e2e/feeds/openvpp/${RUN}`, '--authorize', gateway.address, '--period-ms', '3000']);
+    '--key-seed', `//e2e/feeds/openvpp/${RUN}`, '--authorize', gateway.address, '--period-ms', '3000'], children);
   const ocpp = await serveFeed(['--devices', '2', '--owner', '//Eve', '--format', 'ocpp',
-    '--key-seed', `//e2e/feeds/ocpp/${RUN}`, '--authorize', gateway.address, '--period-ms', '3000']);
+    '--key-seed', `//e2e/feeds/ocpp/${RUN}`, '--authorize', gateway.address, '--period-ms', '3000'], children);
   const junk = await listen((_req, res) => res.end('<html>502 Bad Gateway</html>'));
   const silent = await listen(() => { /* never answers */ });
 

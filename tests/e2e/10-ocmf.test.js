@@ -7,13 +7,10 @@
 // refused by `openvpp_verifyOcmf`, the chain's own verdict without a transaction.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { WS, connectWithProvider, devKeyring, sendAndWait, findEvent, waitFor } from '../lib/chain.js';
+import { connectWithProvider, devKeyring, sendAndWait, findEvent, serveFeed, waitFor } from '../lib/chain.js';
 
-const BIN = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
 const RUN = Date.now();
 const UNITS = 10n ** 12n;
 const children = [];
@@ -27,21 +24,6 @@ after(async () => {
   await api?.disconnect();
 });
 
-function serveFeed(args) {
-  const child = spawn(BIN, ['--url', WS, '--json', 'feed', 'serve', '--listen', '127.0.0.1:0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      const info = JSON.parse(line);
-      resolve({ url: info.listening, devices: info.devices });
-    });
-    child.once('exit', (code) => reject(new Error(`feed serve exited ${code}: ${stderr}`)));
-  });
-}
 
 test('OCMF records of certified P-256 chargers flow from the feed to accepted telemetry and rewards', async () => {
   ({ api, provider } = await connectWithProvider());
@@ -76,7 +58,7 @@ test('OCMF records of certified P-256 chargers flow from the feed to accepted te
 
   const feed = await serveFeed(['--format', 'ocmf', '--devices', '2', '--owner', ownerUri,
     '--key-seed', `//e2e/ocmf/meters/${RUN}`, '--authorize', gateway.address, '--period-ms', '3000',
-    '--manufacturer', String(manufacturer), '--model', String(model), '--manufacturer-key', makerUri]);
+    '--manufacturer', String(manufacturer), '--model', String(model), '--manufacturer-key', makerUri], children);
   assert.equal(feed.devices.length, 2);
 
   // Registered as hardware-attested EV charging points of that model.

@@ -2,6 +2,8 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export const WS = process.env.OPENVPP_WS ?? 'ws://127.0.0.1:9944';
 
@@ -87,4 +89,23 @@ export async function waitFor(what, check, timeoutMs, everyMs = 2_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+// Starts `openvpp-gateway feed serve` with `args`, adds the child to `children` (for the
+// caller to stop), and resolves with its URL and device ids once it listens.
+export function serveFeed(args, children) {
+  const bin = process.env.OPENVPP_GATEWAY_BIN ?? 'openvpp-gateway';
+  const child = spawn(bin, ['--url', WS, '--json', 'feed', 'serve', '--listen', '127.0.0.1:0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      const info = JSON.parse(line);
+      resolve({ url: info.listening, devices: info.devices });
+    });
+    child.once('exit', (code) => reject(new Error(`feed serve exited ${code}: ${stderr}`)));
+  });
 }
