@@ -397,6 +397,7 @@ mod tests {
 			sim: SimDevice::charging_point(42 + i),
 			next_seq: 0,
 			last_ms: 0,
+			commissioned_ms: 0,
 			meter: Some(OcmfMeter::new(identity, 42 + i)),
 		}
 	}

@@ -329,6 +329,9 @@ pub struct FleetMember {
 	pub next_seq: u64,
 	/// Timestamp of its last reading, ms (0: none yet).
 	pub last_ms: u64,
+	/// Its commissioning time on chain, ms: the chain refuses readings from before it, so the
+	/// first bundle starts no earlier.
+	pub commissioned_ms: u64,
 	/// Its OCMF meter, for a certified charging point.
 	pub meter: Option<OcmfMeter>,
 }
@@ -365,12 +368,8 @@ impl FleetMember {
 	) -> Result<openvpp_primitives::Bundle<MaxReadings>, String> {
 		let end = now_ms.saturating_sub(3_000);
 		let n = u64::from(readings.max(1));
-		let start = if self.last_ms == 0 {
-			end.saturating_sub(n * first_interval_ms)
-		} else {
-			self.last_ms
-		};
-		if end <= start + n {
+		let start = self.next_start_ms(now_ms, readings, first_interval_ms);
+		if !self.has_news(now_ms, readings, first_interval_ms) {
 			return Err("no time has passed since the last reading".into());
 		}
 		let step_ms = (end - start) / n;
@@ -383,6 +382,24 @@ impl FleetMember {
 		self.next_seq += n;
 		self.last_ms = start + n * step_ms;
 		Ok(bundle)
+	}
+
+	/// Where the next bundle starts: the last reading, or `readings × first_interval_ms`
+	/// before `now_ms` (not before commissioning) for a device that has not reported yet.
+	fn next_start_ms(&self, now_ms: u64, readings: u32, first_interval_ms: u64) -> u64 {
+		if self.last_ms != 0 {
+			return self.last_ms;
+		}
+		let end = now_ms.saturating_sub(3_000);
+		end.saturating_sub(u64::from(readings.max(1)) * first_interval_ms)
+			.max(self.commissioned_ms)
+	}
+
+	/// Whether enough time has passed since the last reading (or commissioning) for
+	/// `readings` new readings at `now_ms`.
+	pub fn has_news(&self, now_ms: u64, readings: u32, first_interval_ms: u64) -> bool {
+		let end = now_ms.saturating_sub(3_000);
+		end > self.next_start_ms(now_ms, readings, first_interval_ms) + u64::from(readings.max(1))
 	}
 
 	/// Signs the next OCMF record of the device's meter (see [`OcmfMeter::next_record`]).

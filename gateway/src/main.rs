@@ -472,6 +472,7 @@ fn register_device(
 	}
 	let reg_nonce = nonce_of(rpc, &owner.account)?;
 	let proof = device.possession_proof(ctx.genesis, &owner.account, reg_nonce);
+	let metadata = metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
 	let call = RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_device {
 		kind,
 		nameplate,
@@ -502,6 +503,7 @@ fn register_certified(
 	} else {
 		None
 	};
+	let metadata = metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
 	let call =
 		RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_certified_device {
 			region,
@@ -774,7 +776,11 @@ pub fn prepare_fleet(
 				format!("openvpp-sim/{i}").into_bytes(),
 			)?,
 		};
-		let mut member = FleetMember { id, key, sim, next_seq: 0, last_ms: 0, meter };
+		let info: Option<pallet_device_identity::DeviceInfo<AccountId>> =
+			rpc.runtime_call("DeviceIdentityApi_device", id).map_err(|e| e.to_string())?;
+		let commissioned_ms = info.map_or(0, |i| i.commissioned_ms);
+		let mut member =
+			FleetMember { id, key, sim, next_seq: 0, last_ms: 0, commissioned_ms, meter };
 		member.resume_from(telemetry_state(rpc, id)?.as_ref());
 		fleet.push(member);
 		progress.inc(1);
@@ -848,8 +854,18 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 			if member.sim.kind.is_storage() {
 				member.sim.dispatch = dispatch_of(&rpc, member.id)?;
 			}
+			// A device registered moments ago has nothing to report yet.
+			if !member.has_news(now, args.readings, args.interval_ms) {
+				continue;
+			}
 			bundles.push(member.next_bundle(ctx.genesis, now, args.readings, args.interval_ms)?);
 			submitted_readings += u64::from(args.readings);
+		}
+		if bundles.is_empty() {
+			// Not a round: nothing was signed.
+			round = round.saturating_sub(1);
+			std::thread::sleep(std::time::Duration::from_millis(1_000));
+			continue;
 		}
 		let call = RuntimeCall::Telemetry(pallet_telemetry::Call::submit {
 			bundles: bundles.try_into().map_err(|_| "too many devices for one extrinsic")?,

@@ -88,7 +88,7 @@ fn register(
 		kind,
 		nameplate(kind),
 		region,
-		Vec::new(),
+		Default::default(),
 		MultiSigner::Sr25519(public),
 		MultiSignature::Sr25519(signature),
 	)
@@ -174,6 +174,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
 			last_soc: Some(Permill::one()),
 			last_state: DeviceState::Idle,
 			peak_power_w: 0,
+			hours: Vec::new(),
 		},
 	);
 	V2g::enroll(RuntimeOrigin::signed(owner.clone()), event, device, 5_000, Permill::zero(), None)
@@ -218,7 +219,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			DeviceKind::Ev,
 			nameplate(DeviceKind::Ev),
 			TELEMETRY_REGION,
-			Vec::new(),
+			Default::default(),
 			public.clone(),
 			MultiSignature::P256(openvpp_primitives::P256Signature(signature.to_bytes().into())),
 		)

@@ -1,14 +1,22 @@
 //! Epochs: one hour of chain time each, closed in O(1).
 //!
-//! `on_initialize` compares the epoch chain time is in with the open epoch. When chain time has
-//! moved on, it closes the open epoch: `rate = emission / total points` (rounded down), where
-//! the emission is capped by what the pot holds beyond rewards already owed, so every emitted
-//! planck is backed. Only what the rounded rate pays out counts as emitted; the rest stays in
-//! the pot. Pending valuation parameters then take effect. No device is visited.
+//! Energy earns points in the epoch it happened in. An epoch stays open for points while chain
+//! time is in it and for one more epoch (its *grace* epoch), so telemetry that lands a little
+//! late (a gateway that batches every 15 minutes, a feed polled each minute) still counts where
+//! it belongs; energy of an epoch already closed is recorded but earns nothing. Holding data
+//! back therefore never moves it into an epoch with less competition.
+//!
+//! `on_initialize` compares the epoch chain time is in with the current epoch. When chain time
+//! has moved on, it closes every epoch whose grace is over (at most two: the previous epoch,
+//! and the current one too when a whole epoch passed without a block): `rate = emission /
+//! total points` (rounded down), where the emission is capped by what the pot holds beyond
+//! rewards already owed, so every emitted planck is backed. Only what the rounded rate pays out
+//! counts as emitted; the rest stays in the pot. Pending valuation parameters then take
+//! effect. No device is visited.
 //!
 //! `on_initialize` runs before the block's timestamp inherent, so it sees the previous block's
-//! time: an epoch closes in the first block whose parent is past the boundary. Points always go
-//! to the open epoch in storage, so none can land in a closed one.
+//! time: an epoch closes in the first block whose parent is past its grace epoch.
+//! [`Pallet::epoch_open_for_points`] decides from storage, so no point lands in a closed epoch.
 
 use frame_support::{
 	traits::{
@@ -60,14 +68,33 @@ impl<T: Config> Pallet<T> {
 		if epoch <= CurrentEpoch::<T>::get() {
 			return T::WeightInfo::on_initialize_idle();
 		}
-		Self::advance_epoch(epoch);
+		let closed = Self::advance_epoch(epoch);
 		T::WeightInfo::on_initialize_close_epoch(crate::BENCHMARKED_FLEET)
+			.saturating_mul(u64::from(closed.max(1)))
 	}
 
-	/// Closes the open epoch, opens `next` and activates parameters due by then. O(1).
-	pub(crate) fn advance_epoch(next: EpochIndex) {
-		let closing = CurrentEpoch::<T>::get();
-		Self::close_epoch(closing);
+	/// Whether points may still be added to `epoch`: it is the current epoch or the one before
+	/// (in its grace epoch), and not closed.
+	pub fn epoch_open_for_points(epoch: EpochIndex) -> bool {
+		let current = CurrentEpoch::<T>::get();
+		epoch <= current
+			&& epoch.saturating_add(1) >= current
+			&& LastClosedEpoch::<T>::get().is_none_or(|closed| epoch > closed)
+	}
+
+	/// Opens `next`, closes every epoch whose grace epoch is over (those before `next - 1`
+	/// that are not closed: at most the two that were open) and activates parameters due by
+	/// then. O(1); returns how many epochs it closed.
+	pub(crate) fn advance_epoch(next: EpochIndex) -> u32 {
+		let current = CurrentEpoch::<T>::get();
+		let mut closed = 0u32;
+		for epoch in [current.checked_sub(1), Some(current)].into_iter().flatten() {
+			let already = LastClosedEpoch::<T>::get().is_some_and(|last| epoch <= last);
+			if !already && epoch.saturating_add(1) < next {
+				Self::close_epoch(epoch);
+				closed = closed.saturating_add(1);
+			}
+		}
 		CurrentEpoch::<T>::put(next);
 		if let Some((effective, params)) = PendingParams::<T>::get() {
 			if effective <= next {
@@ -76,6 +103,7 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::ValuationActivated { epoch: next });
 			}
 		}
+		closed
 	}
 
 	fn close_epoch(epoch: EpochIndex) {

@@ -12,7 +12,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use openvpp_primitives::{
-	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
+	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
 	Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, TimestampMs, WattHours,
 };
 use sp_core::sr25519;
@@ -30,6 +30,8 @@ pub type Balance = u128;
 pub const VPP: Balance = 1_000_000_000_000;
 /// One hour, ms.
 pub const HOUR: u64 = 3_600_000;
+/// A quarter hour, ms: the interval of the mock's readings.
+pub const QUARTER: u64 = 900_000;
 /// 2026-01-01T00:00:00Z, ms: the mock's chain starts here.
 pub const START_MS: u64 = 1_767_225_600_000;
 
@@ -274,9 +276,22 @@ pub fn advance_to_epoch(n: u64) {
 	advance_to(START_MS + n * HOUR + 60_000);
 }
 
-/// What telemetry would hand on after accepting a bundle of `device` ending at `to_ms`.
+/// What telemetry would hand on after accepting a quarter-hour reading of `device` at `to_ms`
+/// (the previous one at `to_ms - 15 min`).
 pub fn accepted(
 	device: DeviceId,
+	to_ms: TimestampMs,
+	energy_in_wh: WattHours,
+	energy_out_wh: WattHours,
+) -> AcceptedReadings {
+	accepted_between(device, to_ms.saturating_sub(QUARTER), to_ms, energy_in_wh, energy_out_wh)
+}
+
+/// What telemetry would hand on after accepting readings of `device` from `from_ms` (its
+/// previous reading) to `to_ms`, the energy flowing evenly in between.
+pub fn accepted_between(
+	device: DeviceId,
+	from_ms: TimestampMs,
 	to_ms: TimestampMs,
 	energy_in_wh: WattHours,
 	energy_out_wh: WattHours,
@@ -286,7 +301,7 @@ pub fn accepted(
 		device,
 		kind: view.kind,
 		region: view.region,
-		from_ms: to_ms.saturating_sub(HOUR),
+		from_ms,
 		to_ms,
 		energy_in_wh,
 		energy_out_wh,
@@ -294,6 +309,7 @@ pub fn accepted(
 		last_soc: None,
 		last_state: DeviceState::Idle,
 		peak_power_w: 0,
+		hours: HourEnergy::split(from_ms, to_ms, energy_in_wh, energy_out_wh),
 	}
 }
 
@@ -304,9 +320,24 @@ pub fn report(
 	energy_in_wh: WattHours,
 	energy_out_wh: WattHours,
 ) {
-	let a = accepted(device, to_ms, energy_in_wh, energy_out_wh);
-	let owner = MockRegistry::device(device).unwrap().owner;
-	<Settlement as OnReadingsAccepted<AccountId>>::on_readings_accepted(&owner, &a);
+	feed(&accepted(device, to_ms, energy_in_wh, energy_out_wh));
+}
+
+/// Feeds readings of `device` from `from_ms` to `to_ms` to settlement, as telemetry does.
+pub fn report_between(
+	device: DeviceId,
+	from_ms: TimestampMs,
+	to_ms: TimestampMs,
+	energy_in_wh: WattHours,
+	energy_out_wh: WattHours,
+) {
+	feed(&accepted_between(device, from_ms, to_ms, energy_in_wh, energy_out_wh));
+}
+
+/// Hands `accepted` to settlement as telemetry does.
+pub fn feed(accepted: &AcceptedReadings) {
+	let owner = MockRegistry::device(accepted.device).unwrap().owner;
+	<Settlement as OnReadingsAccepted<AccountId>>::on_readings_accepted(&owner, accepted);
 }
 
 /// Events of this pallet so far.

@@ -1,8 +1,9 @@
 //! Rewards: points per device and epoch, lazy settlement, claims.
 //!
-//! A device keeps points for one epoch at a time ([`DeviceEpochPoints`]). When it earns points
-//! in a later epoch, or is claimed, the points of its closed epoch are turned into reward at
-//! that epoch's rate and added to [`PendingRewards`]. Rewards stay pending until the owner
+//! A device keeps points for at most two epochs at a time ([`DeviceEpochPoints`] and
+//! [`DeviceGracePoints`]: the epochs still open for points). When it earns points again, or
+//! is claimed, the points of closed epochs are turned into reward at their epoch's rate and
+//! added to [`PendingRewards`]. Rewards stay pending until the owner
 //! claims; they belong to whoever owns the device at claim time.
 
 use alloc::vec::Vec;
@@ -20,18 +21,34 @@ use sp_runtime::{
 use crate::{pallet::*, BalanceOf, DeviceValue, EpochIndex, EpochPoints, Points};
 
 impl<T: Config> Pallet<T> {
-	/// Adds `points` to `device` in the open `epoch`, settling its earlier epoch first. O(1).
+	/// A device's unsettled points: at most one record per epoch open for points, and at most
+	/// two epochs are open at once (the current one and the one before, in its grace epoch).
+	fn point_records(device: DeviceId) -> [Option<EpochPoints>; 2] {
+		[DeviceEpochPoints::<T>::get(device), DeviceGracePoints::<T>::get(device)]
+	}
+
+	fn put_point_records(device: DeviceId, [first, second]: [Option<EpochPoints>; 2]) {
+		DeviceEpochPoints::<T>::set(device, first);
+		DeviceGracePoints::<T>::set(device, second);
+	}
+
+	/// Adds `points` to `device` in `epoch` (one still open for points), settling its records
+	/// of closed epochs first. O(1).
 	pub(crate) fn add_points(device: DeviceId, epoch: EpochIndex, points: Points) {
 		if points == 0 {
 			return;
 		}
-		if DeviceEpochPoints::<T>::get(device).is_some_and(|record| record.epoch != epoch) {
-			Self::settle(device);
-		}
-		DeviceEpochPoints::<T>::mutate(device, |record| {
-			let record = record.get_or_insert(EpochPoints { epoch, points: 0 });
-			record.points = record.points.saturating_add(points);
-		});
+		Self::settle(device);
+		let mut records = Self::point_records(device);
+		let slot = match records.iter().position(|r| r.is_some_and(|r| r.epoch == epoch)) {
+			Some(slot) => records.get_mut(slot),
+			None => records.iter_mut().find(|r| r.is_none()),
+		};
+		// Every record left is of an open epoch and at most two are open: a slot is free.
+		let Some(record) = slot else { return };
+		let record = record.get_or_insert(EpochPoints { epoch, points: 0 });
+		record.points = record.points.saturating_add(points);
+		Self::put_point_records(device, records);
 		Epochs::<T>::mutate(epoch, |info| {
 			let info = info.get_or_insert_with(Default::default);
 			info.total_points = info.total_points.saturating_add(points);
@@ -44,31 +61,42 @@ impl<T: Config> Pallet<T> {
 		Some(rate.saturating_mul_int(record.points).unique_saturated_into())
 	}
 
-	/// Turns the device's points of a closed epoch into pending reward. O(1).
+	/// Turns the device's points of closed epochs into pending reward. O(1).
 	pub(crate) fn settle(device: DeviceId) {
-		let Some(record) = DeviceEpochPoints::<T>::get(device) else { return };
-		let Some(reward) = Self::settleable(&record) else { return };
-		DeviceEpochPoints::<T>::remove(device);
-		PendingRewards::<T>::mutate(device, |pending| *pending = pending.saturating_add(reward));
-		let lifetime = DeviceValues::<T>::mutate(device, |value| {
-			value.lifetime_reward = value.lifetime_reward.saturating_add(reward);
-			value.lifetime_reward
-		});
-		T::Devices::note_lifetime_reward(device, lifetime.unique_saturated_into());
-		Self::deposit_event(Event::ValueSettled {
-			device,
-			epoch: record.epoch,
-			points: record.points,
-			reward,
-		});
+		let mut records = Self::point_records(device);
+		let mut settled = false;
+		for slot in records.iter_mut() {
+			let Some(record) = *slot else { continue };
+			let Some(reward) = Self::settleable(&record) else { continue };
+			*slot = None;
+			settled = true;
+			PendingRewards::<T>::mutate(device, |pending| {
+				*pending = pending.saturating_add(reward)
+			});
+			let lifetime = DeviceValues::<T>::mutate(device, |value| {
+				value.lifetime_reward = value.lifetime_reward.saturating_add(reward);
+				value.lifetime_reward
+			});
+			T::Devices::note_lifetime_reward(device, lifetime.unique_saturated_into());
+			Self::deposit_event(Event::ValueSettled {
+				device,
+				epoch: record.epoch,
+				points: record.points,
+				reward,
+			});
+		}
+		if settled {
+			Self::put_point_records(device, records);
+		}
 	}
 
 	/// Reward the device's owner could claim now (pending plus what settling would add).
 	pub fn pending_rewards(device: DeviceId) -> BalanceOf<T> {
-		let settleable = DeviceEpochPoints::<T>::get(device)
-			.and_then(|record| Self::settleable(&record))
-			.unwrap_or_default();
-		PendingRewards::<T>::get(device).saturating_add(settleable)
+		Self::point_records(device)
+			.iter()
+			.flatten()
+			.filter_map(Self::settleable)
+			.fold(PendingRewards::<T>::get(device), |sum, reward| sum.saturating_add(reward))
 	}
 
 	/// Lifetime value of a device (`None` if the device is unknown to the registry).

@@ -5,16 +5,19 @@ use frame_support::{ensure, traits::fungible::Inspect};
 use openvpp_primitives::RegionId;
 use sp_runtime::{Saturating, TryRuntimeError};
 
-use crate::{pallet::*, BalanceOf, HourIndex};
+use crate::{pallet::*, BalanceOf, EpochIndex, HourIndex, Points};
 
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants:
 	///
 	/// - rewards paid ≤ rewards emitted, and the pot holds what is still owed;
 	/// - settled, unclaimed rewards ≤ what is owed;
+	/// - the devices' unsettled points of an open epoch add up to its total (of a closed one,
+	///   to at most it);
 	/// - no Wh certified twice: certified ≤ generated, matched ≤ consumed, per hour;
 	/// - certificate supply = issued − retired per (region, hour) bucket;
-	/// - holder indexes and counts agree with the certificate records.
+	/// - holder indexes and counts agree with the certificate records;
+	/// - every open offer is of a live record, to another account, and in its recipient's index.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let emitted = TotalEmitted::<T>::get();
 		let paid = TotalPaid::<T>::get();
@@ -27,6 +30,31 @@ impl<T: Config> Pallet<T> {
 		let pending = PendingRewards::<T>::iter_values()
 			.fold(BalanceOf::<T>::default(), |sum, r| sum.saturating_add(r));
 		ensure!(pending <= outstanding, "pending rewards exceed what is owed");
+
+		// Points: every unsettled record is of an epoch that exists; for an epoch still open
+		// the devices' points add up to its total exactly, for a closed one to at most it
+		// (the rest was settled).
+		let mut points: BTreeMap<EpochIndex, Points> = BTreeMap::new();
+		for record in DeviceEpochPoints::<T>::iter_values().chain(DeviceGracePoints::<T>::iter_values())
+		{
+			let sum = points.entry(record.epoch).or_default();
+			*sum = sum.saturating_add(record.points);
+		}
+		for (epoch, sum) in points.iter() {
+			let total = Epochs::<T>::get(epoch).map(|info| info.total_points).unwrap_or_default();
+			ensure!(*sum <= total, "devices hold more points than their epoch's total");
+		}
+		let current = CurrentEpoch::<T>::get();
+		for epoch in [current.checked_sub(1), Some(current)].into_iter().flatten() {
+			if Self::epoch_open_for_points(epoch) {
+				let total =
+					Epochs::<T>::get(epoch).map(|info| info.total_points).unwrap_or_default();
+				ensure!(
+					points.get(&epoch).copied().unwrap_or_default() == total,
+					"an open epoch's total differs from the sum of its devices' points"
+				);
+			}
+		}
 
 		for record in GenerationByHour::<T>::iter_values() {
 			ensure!(record.certified_wh <= record.renewable_wh, "a Wh was certified twice");
@@ -65,6 +93,22 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(held.is_empty(), "a holder has certificates but no count");
+
+		// Offers: of a live record, to someone other than its holder, indexed by recipient.
+		for (id, offer) in CertificateOffers::<T>::iter() {
+			let certificate = Certificates::<T>::get(id).ok_or("an offer of no certificate")?;
+			ensure!(certificate.owner != offer.to, "a certificate is offered to its holder");
+			ensure!(
+				OffersByRecipient::<T>::contains_key(&offer.to, id),
+				"an offer is missing from its recipient's index"
+			);
+		}
+		for (to, id, ()) in OffersByRecipient::<T>::iter() {
+			ensure!(
+				CertificateOffers::<T>::get(id).is_some_and(|offer| offer.to == to),
+				"a recipient's index lists an offer that is not open to it"
+			);
+		}
 		Ok(())
 	}
 }

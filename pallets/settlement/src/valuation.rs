@@ -1,9 +1,13 @@
 //! Valuation: the parameter calls, and how an accepted bundle becomes value points.
 //!
 //! `points = energy_wh × price_per_kwh / 1000 × region × time_of_use(hour) × green × quality ×
-//! attestation`, in planck of nominal value. Time of use is looked up for the UTC hour of the
-//! bundle's last reading; flexible consumption uses the reciprocal of the hour's multiplier.
-//! Points go to the open epoch (the one chain time is in), whatever hour the energy was in.
+//! attestation`, in planck of nominal value, for the energy of each UTC hour of a bundle
+//! ([`AcceptedReadings::hours`]: telemetry splits every reading interval by the hour it
+//! happened in). Time of use is the multiplier of that hour; flexible consumption uses its
+//! reciprocal. Points go to the epoch the energy happened in while that epoch is open for
+//! points ([`Pallet::epoch_open_for_points`]); energy of a closed epoch is recorded in the
+//! device's value but earns no points. Certificates are booked to the hour the energy
+//! happened in, whatever its epoch.
 
 use alloc::boxed::Box;
 use frame_support::{
@@ -225,11 +229,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The multiplier of `region` in the open epoch (1.0 unless governance set one).
+	/// The multiplier of `region` in the current epoch (1.0 unless governance set one).
 	pub fn region_multiplier(region: RegionId) -> FixedU128 {
-		RegionMultipliers::<T>::get(region)
-			.map(|r| r.at(CurrentEpoch::<T>::get()))
-			.unwrap_or_else(FixedU128::one)
+		Self::region_multiplier_at(region, CurrentEpoch::<T>::get())
+	}
+
+	/// The multiplier of `region` in `epoch` (the current one or the one before).
+	pub fn region_multiplier_at(region: RegionId, epoch: EpochIndex) -> FixedU128 {
+		RegionMultipliers::<T>::get(region).map(|r| r.at(epoch)).unwrap_or_else(FixedU128::one)
 	}
 
 	/// The valuation table for readers.
@@ -244,69 +251,92 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Values one contribution of `device` and books its points, energy and lifetime value.
-	fn book_contribution(
-		device: DeviceId,
-		input: ValuationInput,
-		params: &ValuationParams<BalanceOf<T>>,
-	) -> Points {
-		let points = value_points(params, &input);
+	/// Adds energy per contribution (indexed by [`Contribution::index`]) and points to the
+	/// device's lifetime value.
+	fn book_value(device: DeviceId, energy_wh: &[WattHours], points: Points) {
 		DeviceValues::<T>::mutate(device, |value| {
-			if let Some(energy) = value.energy_wh.get_mut(input.contribution.index()) {
-				*energy = energy.saturating_add(input.energy_wh);
+			for (total, wh) in value.energy_wh.iter_mut().zip(energy_wh) {
+				*total = total.saturating_add(*wh);
 			}
 			value.lifetime_points = value.lifetime_points.saturating_add(points);
 		});
-		points
 	}
 
-	/// Turns an accepted bundle into points, credit and hourly certificate ledgers. O(1).
+	/// Turns an accepted bundle into points, credit and hourly certificate ledgers: O(1) per
+	/// hour the bundle's energy happened in.
 	///
 	/// What counts is what the device's eligibility allows (its hardware attestation under its
-	/// region's policy): all of it, at most the region's cap over the bundle's interval, or
-	/// nothing. Only fully eligible (hardware-attested) devices feed the certificate ledger.
+	/// region's policy): all of it, at most the region's cap over each hour's part, or nothing.
+	/// Only fully eligible (hardware-attested) devices feed the certificate ledger.
 	pub(crate) fn note_accepted(accepted: &AcceptedReadings) {
-		let epoch = CurrentEpoch::<T>::get();
+		let current = CurrentEpoch::<T>::get();
 		let view = T::Devices::device(accepted.device);
 		let attested = view.as_ref().is_some_and(|v| v.attestations > 0 || v.hardware_attested);
 		let eligibility = view.map_or(RewardEligibility::None, |v| v.eligibility);
-		let elapsed_ms = accepted.to_ms.saturating_sub(accepted.from_ms);
-		let credit = Self::note_report(accepted.device, epoch);
+		let credit = Self::note_report(accepted.device, current);
 		let credit_score = credit.score(attested);
 		let params = ActiveParams::<T>::get();
-		let region_multiplier = Self::region_multiplier(accepted.region);
-
-		let mut points: Points = 0;
-		for (contribution, energy_wh) in
-			contributions(accepted.kind, accepted.energy_in_wh, accepted.energy_out_wh)
-		{
-			let energy_wh = eligibility.counted_wh(energy_wh, elapsed_ms);
-			if energy_wh == 0 {
-				continue;
-			}
-			let input = ValuationInput {
-				kind: accepted.kind,
-				contribution,
-				energy_wh,
-				at_ms: accepted.to_ms,
-				region_multiplier,
-				credit_score,
-				attested,
-			};
-			points =
-				points.saturating_add(Self::book_contribution(accepted.device, input, &params));
-		}
-		Self::add_points(accepted.device, epoch, points);
-
-		let hour = hour_of(accepted.to_ms);
 		// Only generation that may become certificates feeds the generation ledger; metered
 		// consumption is booked for every meter (it can only be matched, never minted).
 		let generates = accepted.kind.is_renewable_generator() || accepted.kind.is_storage();
-		if generates && eligibility.certificates_allowed() {
-			Self::note_generation(accepted.device, hour, accepted.energy_out_wh);
+		let certifies = generates && eligibility.certificates_allowed();
+
+		// Energy per contribution, points per epoch (at most the two open ones): written once
+		// per bundle; only the certificate ledgers are written per hour.
+		let mut energy_wh = [0 as WattHours; Contribution::ALL.len()];
+		let mut epoch_points: [(EpochIndex, Points); 2] = [(0, 0); 2];
+		for part in &accepted.hours {
+			// A part's last moment decides its epoch (with hour-long epochs, its hour); a
+			// reading stamped within the clock drift ahead of chain time counts as now.
+			let epoch = Self::epoch_of(part.to_ms.saturating_sub(1)).min(current);
+			let valued = Self::epoch_open_for_points(epoch);
+			let elapsed_ms = part.to_ms.saturating_sub(part.from_ms);
+			let region_multiplier = Self::region_multiplier_at(accepted.region, epoch);
+			let mut points: Points = 0;
+			for (contribution, wh) in
+				contributions(accepted.kind, part.energy_in_wh, part.energy_out_wh)
+			{
+				let counted_wh = eligibility.counted_wh(wh, elapsed_ms);
+				if counted_wh == 0 {
+					continue;
+				}
+				if let Some(total) = energy_wh.get_mut(contribution.index()) {
+					*total = total.saturating_add(counted_wh);
+				}
+				if valued {
+					let input = ValuationInput {
+						kind: accepted.kind,
+						contribution,
+						energy_wh: counted_wh,
+						at_ms: part.from_ms,
+						region_multiplier,
+						credit_score,
+						attested,
+					};
+					points = points.saturating_add(value_points(&params, &input));
+				}
+			}
+			if points > 0 {
+				let slot = epoch_points.iter_mut().find(|(e, p)| *e == epoch || *p == 0);
+				if let Some((e, p)) = slot {
+					*e = epoch;
+					*p = p.saturating_add(points);
+				}
+			}
+			if certifies {
+				Self::note_generation(accepted.device, part.hour, part.energy_out_wh);
+			}
+			if accepted.kind == DeviceKind::SmartMeter {
+				Self::note_consumption(accepted.device, part.hour, part.energy_in_wh);
+			}
 		}
-		if accepted.kind == DeviceKind::SmartMeter {
-			Self::note_consumption(accepted.device, hour, accepted.energy_in_wh);
+		let lifetime_points =
+			epoch_points.iter().fold(0 as Points, |sum, (_, p)| sum.saturating_add(*p));
+		if lifetime_points > 0 || energy_wh.iter().any(|wh| *wh > 0) {
+			Self::book_value(accepted.device, &energy_wh, lifetime_points);
+		}
+		for (epoch, points) in epoch_points {
+			Self::add_points(accepted.device, epoch, points);
 		}
 	}
 
@@ -335,7 +365,12 @@ impl<T: Config> Pallet<T> {
 			credit_score,
 			attested,
 		};
-		let points = Self::book_contribution(device, input, &params);
+		let points = value_points(&params, &input);
+		let mut energy = [0 as WattHours; Contribution::ALL.len()];
+		if let Some(total) = energy.get_mut(Contribution::GridSupport.index()) {
+			*total = energy_wh;
+		}
+		Self::book_value(device, &energy, points);
 		Self::add_points(device, epoch, points);
 		Ok(())
 	}

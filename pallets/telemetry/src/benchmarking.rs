@@ -2,8 +2,8 @@
 //!
 //! `submit` is measured in its worst case: every bundle is from a distinct, registered device
 //! that already has state, carries a valid signature (sr25519, the slower scheme to verify)
-//! and physically consistent readings with SoC, so every check runs and every bundle is
-//! written. Components: `b` bundles; `r` readings in the first bundle while the other bundles
+//! and physically consistent readings with SoC an hour apart, so every check runs, every
+//! bundle is written and its energy is booked to one hour per reading. Components: `b` bundles; `r` readings in the first bundle while the other bundles
 //! carry one each. The fitted per-reading slope is therefore the cost of one reading, and the
 //! call charges `submit(bundles, total readings)`, which over-estimates by one reading per
 //! bundle.
@@ -33,10 +33,12 @@ const KEY_TYPE: KeyTypeId = crate::BENCHMARK_KEY_TYPE;
 const NOW_MS: u64 = 1_750_000_000_000;
 /// Most bundles the benchmark submits in one call (see the module documentation).
 const BENCHMARK_MAX_BUNDLES: u32 = 16;
-/// One reading per minute.
-const INTERVAL_MS: u64 = 60_000;
+/// One reading per hour: every reading interval is in an hour of its own, so the consumers
+/// book each bundle's energy to as many hours (certificate ledgers) as it has readings, the
+/// worst case.
+const INTERVAL_MS: u64 = 3_600_000;
 
-/// `count` readings, one a minute and ending one second before `NOW_MS`, alternately charging
+/// `count` readings, one an hour and ending one second before `NOW_MS`, alternately charging
 /// and discharging at half the smaller nameplate power, with SoC that matches the energy.
 fn trace(nameplate: &Nameplate, count: u32) -> Vec<Reading> {
 	let power_w = match (nameplate.max_import_w, nameplate.max_export_w) {

@@ -235,6 +235,7 @@ impl<T: Config> Pallet<T> {
 			max_readings_per_bundle: T::MaxReadingsPerBundle::get(),
 			max_future_drift_ms: T::MaxFutureDriftMs::get(),
 			max_reading_age_ms: T::MaxReadingAgeMs::get(),
+			max_valued_interval_ms: T::MaxValuedIntervalMs::get(),
 			epoch_duration_ms: T::EpochDurationMs::get(),
 			nameplate_tolerance: T::NameplateTolerance::get(),
 			soc_energy_tolerance: T::SocEnergyTolerance::get(),

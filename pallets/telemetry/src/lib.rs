@@ -97,6 +97,10 @@ pub mod pallet {
 		/// How far behind chain time the oldest reading of a bundle may be, ms.
 		#[pallet::constant]
 		type MaxReadingAgeMs: Get<u64>;
+		/// Longest interval between two readings whose energy counts for value, ms (at least
+		/// one minute): the energy of a longer silence is recorded, never valued.
+		#[pallet::constant]
+		type MaxValuedIntervalMs: Get<u64>;
 		/// Length of an accumulation epoch in chain time, ms (at least one minute).
 		#[pallet::constant]
 		type EpochDurationMs: Get<u64>;
@@ -178,6 +182,10 @@ pub mod pallet {
 			assert!(
 				T::MaxReadingAgeMs::get() > T::MaxFutureDriftMs::get(),
 				"MaxReadingAgeMs must exceed MaxFutureDriftMs"
+			);
+			assert!(
+				T::MaxValuedIntervalMs::get() >= 60_000,
+				"MaxValuedIntervalMs must allow at least a minute between readings"
 			);
 		}
 

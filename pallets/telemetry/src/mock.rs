@@ -49,6 +49,7 @@ parameter_types! {
 	pub const MaxReadingsPerBundle: u32 = 96;
 	pub const MaxFutureDriftMs: u64 = 30_000;
 	pub const MaxReadingAgeMs: u64 = 7 * 24 * HOUR_MS;
+	pub const MaxValuedIntervalMs: u64 = 2 * HOUR_MS;
 	pub const EpochDurationMs: u64 = HOUR_MS;
 	pub const NameplateTolerance: Permill = Permill::from_percent(2);
 	pub const SocEnergyTolerance: Permill = Permill::from_percent(10);
@@ -71,6 +72,7 @@ impl pallet_telemetry::Config for Test {
 	type MaxReadingsPerBundle = MaxReadingsPerBundle;
 	type MaxFutureDriftMs = MaxFutureDriftMs;
 	type MaxReadingAgeMs = MaxReadingAgeMs;
+	type MaxValuedIntervalMs = MaxValuedIntervalMs;
 	type EpochDurationMs = EpochDurationMs;
 	type NameplateTolerance = NameplateTolerance;
 	type SocEnergyTolerance = SocEnergyTolerance;
@@ -212,7 +214,7 @@ pub fn p256_public(secret: &[u8; 32]) -> MultiSigner {
 pub struct RecordAccepted;
 impl OnReadingsAccepted<AccountId> for RecordAccepted {
 	fn on_readings_accepted(owner: &AccountId, accepted: &AcceptedReadings) {
-		ACCEPTED.with(|a| a.borrow_mut().push((*owner, *accepted)));
+		ACCEPTED.with(|a| a.borrow_mut().push((*owner, accepted.clone())));
 	}
 }
 

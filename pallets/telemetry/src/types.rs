@@ -64,6 +64,13 @@ pub enum RejectReason {
 	/// An OCMF record signed by the device's key names another meter serial (`MS`, or `GS`
 	/// when there is no `MS`) than the one its manufacturer certified.
 	MeterSerialMismatch,
+	/// A reading is stamped before the device's commissioning time.
+	TimestampBeforeCommissioning,
+	/// A reading of a storage device carries no state of charge (required unless the device
+	/// is manufacturer-certified hardware).
+	SocMissing,
+	/// Energy flowed in an interval the device reported `Offline` at both ends.
+	StateInconsistent,
 }
 
 impl RejectReason {
@@ -215,7 +222,11 @@ impl QualityCounters {
 			RejectReason::RegisterWentBackwards => &mut self.register_went_backwards,
 			RejectReason::EnergyExceedsNameplate => &mut self.energy_exceeds_nameplate,
 			RejectReason::SocOutOfRange => &mut self.soc_out_of_range,
-			RejectReason::SocInconsistent => &mut self.soc_inconsistent,
+			RejectReason::SocInconsistent | RejectReason::StateInconsistent => {
+				&mut self.soc_inconsistent
+			}
+			RejectReason::TimestampBeforeCommissioning => &mut self.timestamp_too_old,
+			RejectReason::SocMissing => &mut self.soc_out_of_range,
 		};
 		*counter = counter.saturating_add(1);
 	}
@@ -310,6 +321,9 @@ pub struct TelemetryLimits {
 	pub max_future_drift_ms: u64,
 	/// How far behind chain time the oldest reading of a bundle may be, ms.
 	pub max_reading_age_ms: u64,
+	/// Longest interval between two readings whose energy counts for value, ms: a device
+	/// silent for longer has its energy recorded, not valued.
+	pub max_valued_interval_ms: u64,
 	/// Length of an accumulation epoch, ms of chain time.
 	pub epoch_duration_ms: u64,
 	/// Energy allowed above nameplate power × elapsed time (meter class, inverter overload).

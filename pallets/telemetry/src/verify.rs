@@ -17,21 +17,34 @@
 //!   conversion losses) plus `soc_capacity_tolerance` of the capacity (SoC estimation error,
 //!   self-discharge, standby consumption). An EV whose readings show it `Offline` in between
 //!   may have driven: its SoC may then fall by any amount, but still not rise unexplained.
+//! - **Joint nameplate.** Energy in and out of one interval share its time:
+//!   `in / max_in + out / max_out ≤ 1`, with `max_in`, `max_out` the [`max_energy_wh`] of each
+//!   direction. A battery cannot charge and discharge at full power in the same quarter hour.
+//! - **State of charge is mandatory** for storage (every reading of an EV or battery carries
+//!   one) unless the device is manufacturer-certified hardware (a certified charge-point meter
+//!   signs its registers but cannot see the pack).
+//! - **State and flow agree.** A device `Offline` at both ends of an interval moved no energy.
+//! - **Time.** No reading before the device's commissioning. An interval longer than
+//!   `max_valued_interval_ms` (a device that was silent) is checked and recorded, but its
+//!   energy is left out of [`AcceptedReadings::hours`], so it is never valued.
+//! - **Hours.** The energy that counts is split by the UTC hour it happened in, each
+//!   interval's energy spread evenly over its time, so that valuation (time of use, epochs) and
+//!   hourly certificates see when energy flowed, not when the bundle ended.
 
 use alloc::vec::Vec;
 use openvpp_primitives::{
 	bundle_message,
 	ocmf::{self, OcmfError},
 	pack_readings, serial_hash, verify_device_signature, AcceptedReadings, Bundle, DeviceId,
-	DeviceKind, DeviceState, DeviceStatus, DeviceView, PackedReading, Reading, TimestampMs,
-	WattHours,
+	DeviceKind, DeviceState, DeviceStatus, DeviceView, HourEnergy, PackedReading, Reading,
+	TimestampMs, WattHours,
 };
 use sp_core::{Get, H256};
 use sp_runtime::Permill;
 
 use crate::types::{RejectReason, TelemetryLimits, TelemetryState};
 
-/// Milliseconds per hour: W × ms / this = Wh.
+/// Milliseconds per hour: W × ms / this = Wh; also the length of a UTC hour.
 pub const MS_PER_HOUR: u64 = 3_600_000;
 /// Parts per million of a whole SoC (the resolution of [`Permill`]).
 const SOC_PPM: u32 = 1_000_000;
@@ -239,6 +252,9 @@ pub fn check_readings<AccountId>(
 	if ctx.now_ms.saturating_sub(first.timestamp_ms) > limits.max_reading_age_ms {
 		return Err(RejectReason::TimestampTooOld);
 	}
+	if first.timestamp_ms < view.commissioned_ms {
+		return Err(RejectReason::TimestampBeforeCommissioning);
+	}
 	let previous = state.map(Point::from_state);
 	let after_previous = previous.is_none_or(|p| first.timestamp_ms > p.timestamp_ms);
 	if !after_previous || packed.iter().skip(1).any(|p| p.time_ms == 0) {
@@ -259,11 +275,17 @@ pub fn check_readings<AccountId>(
 		let elapsed_ms = b.timestamp_ms.saturating_sub(a.timestamp_ms);
 		let in_wh = b.energy_in_wh.saturating_sub(a.energy_in_wh);
 		let out_wh = b.energy_out_wh.saturating_sub(a.energy_out_wh);
-		if in_wh > max_energy_wh(nameplate.max_import_w, elapsed_ms, limits.nameplate_tolerance)
-			|| out_wh
-				> max_energy_wh(nameplate.max_export_w, elapsed_ms, limits.nameplate_tolerance)
-		{
+		let max_in_wh = max_energy_wh(nameplate.max_import_w, elapsed_ms, limits.nameplate_tolerance);
+		let max_out_wh =
+			max_energy_wh(nameplate.max_export_w, elapsed_ms, limits.nameplate_tolerance);
+		if !within_joint_nameplate(in_wh, max_in_wh, out_wh, max_out_wh) {
 			return Err(RejectReason::EnergyExceedsNameplate);
+		}
+		if a.state == DeviceState::Offline
+			&& b.state == DeviceState::Offline
+			&& (in_wh > 0 || out_wh > 0)
+		{
+			return Err(RejectReason::StateInconsistent);
 		}
 		peak_power_w = peak_power_w.max(average_power_w(in_wh.max(out_wh), elapsed_ms));
 	}
@@ -272,6 +294,9 @@ pub fn check_readings<AccountId>(
 	let storage = view.kind.is_storage();
 	if points.iter().any(|p| p.soc_ppm.is_some_and(|soc| !storage || soc > SOC_PPM)) {
 		return Err(RejectReason::SocOutOfRange);
+	}
+	if storage && view.hardware.is_none() && points.iter().any(|p| p.soc_ppm.is_none()) {
+		return Err(RejectReason::SocMissing);
 	}
 	if storage {
 		check_soc_consistency(
@@ -318,6 +343,10 @@ pub fn check_readings<AccountId>(
 		last_soc: last.soc(),
 		last_state: last.state,
 		peak_power_w,
+		hours: energy_by_hour(
+			intervals(previous.as_ref(), &points),
+			limits.max_valued_interval_ms,
+		),
 	};
 	Ok(VerifiedBundle {
 		readings: points.iter().map(Point::reading).collect(),
@@ -335,6 +364,48 @@ pub fn max_energy_wh(power_w: u32, elapsed_ms: u64, tolerance: Permill) -> WattH
 	let w_ms = u128::from(power_w).saturating_mul(u128::from(elapsed_ms));
 	let wh = u64::try_from(w_ms.div_ceil(u128::from(MS_PER_HOUR))).unwrap_or(u64::MAX);
 	wh.saturating_add(tolerance.mul_ceil(wh)).saturating_add(1)
+}
+
+/// Whether an interval's energy in and out fit its time together: `in / max_in + out / max_out
+/// ≤ 1`, where a direction with no allowance (`max = 0`) must not move at all.
+pub fn within_joint_nameplate(
+	in_wh: WattHours,
+	max_in_wh: WattHours,
+	out_wh: WattHours,
+	max_out_wh: WattHours,
+) -> bool {
+	if in_wh > max_in_wh || out_wh > max_out_wh {
+		return false;
+	}
+	if max_in_wh == 0 || max_out_wh == 0 {
+		return true;
+	}
+	// in × max_out + out × max_in ≤ max_in × max_out, in u128 (no overflow from u64 factors).
+	let used = u128::from(in_wh)
+		.saturating_mul(u128::from(max_out_wh))
+		.saturating_add(u128::from(out_wh).saturating_mul(u128::from(max_in_wh)));
+	used <= u128::from(max_in_wh).saturating_mul(u128::from(max_out_wh))
+}
+
+/// The energy of every interval no longer than `max_valued_interval_ms`, split by the UTC hour
+/// it happened in, oldest hour first ([`HourEnergy::add_interval`]).
+fn energy_by_hour<'a>(
+	intervals: impl Iterator<Item = (&'a Point, &'a Point)>,
+	max_valued_interval_ms: u64,
+) -> Vec<HourEnergy> {
+	let mut hours: Vec<HourEnergy> = Vec::new();
+	for (a, b) in intervals {
+		if b.timestamp_ms.saturating_sub(a.timestamp_ms) <= max_valued_interval_ms {
+			HourEnergy::add_interval(
+				&mut hours,
+				a.timestamp_ms,
+				b.timestamp_ms,
+				b.energy_in_wh.saturating_sub(a.energy_in_wh),
+				b.energy_out_wh.saturating_sub(a.energy_out_wh),
+			);
+		}
+	}
+	hours
 }
 
 /// Deviation allowed between the change of stored energy and the net energy that flowed in an

@@ -11,7 +11,7 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use openvpp_primitives::{
-	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, RegionId, TimestampMs,
+	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, RegionId, TimestampMs,
 	Watts,
 };
 use sp_runtime::{
@@ -76,6 +76,7 @@ fn bundle(
 		last_soc: Some(soc),
 		last_state: DeviceState::Discharging,
 		peak_power_w: 0,
+		hours: HourEnergy::split(from_ms, to_ms, 0, energy_out_wh),
 	}
 }
 

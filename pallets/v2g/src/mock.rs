@@ -12,7 +12,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use openvpp_primitives::{
-	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
+	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
 	GridSupportFeed, Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, ReliabilityFeed,
 	TimestampMs, WattHours,
 };
@@ -317,6 +317,7 @@ pub fn feed(
 		last_soc: soc_percent.map(Permill::from_percent),
 		last_state: state,
 		peak_power_w,
+		hours: HourEnergy::split(from_ms, to_ms, energy_in_wh, energy_out_wh),
 	};
 	<V2g as OnReadingsAccepted<AccountId>>::on_readings_accepted(&view.owner, &accepted);
 }

@@ -8,7 +8,7 @@ use super::{epoch, hour_ms};
 use crate::{mock::*, CurrentEpoch, Epochs, Event, LastClosedEpoch, TotalEmitted};
 
 #[test]
-fn an_epoch_closes_when_chain_time_enters_the_next_hour() {
+fn an_epoch_closes_when_its_grace_epoch_ends() {
 	test(|| {
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 		let battery = MockRegistry::add(BOB, DeviceKind::Battery, 1, true);
@@ -21,9 +21,16 @@ fn an_epoch_closes_when_chain_time_enters_the_next_hour() {
 		assert_eq!(CurrentEpoch::<Test>::get(), epoch(0));
 		assert_eq!(Epochs::<Test>::get(epoch(0)).unwrap().rate, None);
 
+		// The next hour is its grace epoch: telemetry that lands late still counts in it.
 		advance_to_epoch(1);
 		assert_eq!(CurrentEpoch::<Test>::get(), epoch(1));
+		assert_eq!(Epochs::<Test>::get(epoch(0)).unwrap().rate, None);
+		assert!(Settlement::epoch_open_for_points(epoch(0)));
+
+		advance_to_epoch(2);
+		assert_eq!(CurrentEpoch::<Test>::get(), epoch(2));
 		assert_eq!(LastClosedEpoch::<Test>::get(), Some(epoch(0)));
+		assert!(!Settlement::epoch_open_for_points(epoch(0)));
 		let info = Epochs::<Test>::get(epoch(0)).unwrap();
 		let rate = FixedU128::checked_from_rational(EMISSION, points).unwrap();
 		assert_eq!(info.rate, Some(rate));
@@ -37,7 +44,7 @@ fn an_epoch_closes_when_chain_time_enters_the_next_hour() {
 			rate,
 		}));
 		let status = Settlement::epoch_status();
-		assert_eq!(status.current_epoch, epoch(1));
+		assert_eq!(status.current_epoch, epoch(2));
 		assert_eq!(status.last_closed, Some((epoch(0), info)));
 		assert_eq!(status.pot_balance, POT);
 	});
@@ -78,12 +85,13 @@ fn emission_is_capped_by_what_the_pot_holds_beyond_rewards_owed() {
 		Balances::set_balance(&pot, 150 * VPP);
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 		report(roof, hour_ms(0) + 1_800_000, 0, 3_000);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		let first = TotalEmitted::<Test>::get();
 		assert!(first <= EMISSION && first + 1 >= EMISSION);
 
+		// Late by an epoch: booked to epoch 1, in its grace.
 		report(roof, hour_ms(1) + 1_800_000, 0, 3_000);
-		advance_to_epoch(2);
+		advance_to_epoch(3);
 		let second = Epochs::<Test>::get(epoch(1)).unwrap().emitted;
 		// 150 VPP − existential deposit − the 100 VPP still owed.
 		assert!(second <= 50 * VPP - VPP / 1000);

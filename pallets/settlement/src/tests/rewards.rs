@@ -41,7 +41,7 @@ fn a_fleet_is_rewarded_in_proportion_to_its_valued_contribution() {
 				report_in(n, *device, energy_in, energy_out);
 			}
 		}
-		advance_to_epoch(27);
+		advance_to_epoch(28);
 
 		// Expected shares, computed independently from the standard table: prices (VPP/kWh)
 		// generation 0.25, storage discharge 0.375, flexible consumption 0.05; time of use
@@ -111,16 +111,16 @@ fn points_settle_lazily_when_the_device_reports_again() {
 	test(|| {
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 		report_in(0, roof, 0, 2_000);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		// Closed but not yet settled: the view already counts it.
 		let earned = Settlement::pending_rewards(roof);
 		assert!(earned > 0);
 		assert_eq!(PendingRewards::<Test>::get(roof), 0);
 		assert_eq!(DeviceEpochPoints::<Test>::get(roof).unwrap().epoch, epoch(0));
 
-		report_in(1, roof, 0, 2_500);
+		report_in(2, roof, 0, 2_500);
 		assert_eq!(PendingRewards::<Test>::get(roof), earned);
-		assert_eq!(DeviceEpochPoints::<Test>::get(roof).unwrap().epoch, epoch(1));
+		assert_eq!(DeviceEpochPoints::<Test>::get(roof).unwrap().epoch, epoch(2));
 		assert!(settlement_events().iter().any(|e| matches!(
 			e,
 			Event::ValueSettled { device, epoch: settled, reward, .. }
@@ -136,7 +136,7 @@ fn unclaimed_rewards_keep_accruing() {
 		let mut last = 0;
 		for n in 0..4 {
 			report_in(n, battery, 0, 4_000);
-			advance_to_epoch(n + 1);
+			advance_to_epoch(n + 2);
 			let pending = Settlement::pending_rewards(battery);
 			assert!(pending > last);
 			last = pending;
@@ -159,7 +159,7 @@ fn a_second_claim_is_refused_and_changes_nothing() {
 	test(|| {
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 		report_in(0, roof, 0, 3_000);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		assert_ok!(claim(ALICE, vec![roof]));
 		assert_noop!(claim(ALICE, vec![roof]), Error::<Test>::NothingToClaim);
 	});
@@ -180,7 +180,7 @@ fn rewards_go_to_whoever_owns_the_device_at_claim_time() {
 	test(|| {
 		let ev = MockRegistry::add(BOB, DeviceKind::Ev, 1, false);
 		report_in(0, ev, 7_000, 0);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		MockRegistry::set_owner(ev, DAVE);
 		assert_noop!(claim(BOB, vec![ev]), Error::<Test>::NotDeviceOwner);
 		let before = Balances::balance(&DAVE);
@@ -196,7 +196,7 @@ fn a_claim_settles_several_devices_in_one_payment() {
 		let heat_pump = MockRegistry::add(ALICE, DeviceKind::HeatPump, 1, true);
 		report_in(0, roof, 0, 3_000);
 		report_in(0, heat_pump, 2_000, 0);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		let expected = Settlement::pending_rewards(roof) + Settlement::pending_rewards(heat_pump);
 		let before = Balances::balance(&ALICE);
 		assert_ok!(claim(ALICE, vec![roof, heat_pump]));

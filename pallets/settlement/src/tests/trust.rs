@@ -16,17 +16,18 @@ fn turbine_20mw() -> Nameplate {
 }
 
 /// An honest, attested 5 kWp roof and the fake turbine (eligibility `fake`), both in region 1;
-/// each reports one hour of production ending 45 minutes into hour 12.
+/// each reports one hour of production ending 45 minutes into hour 12 (a quarter of it in
+/// hour 11, the epoch in its grace).
 fn fake_turbine_beside_a_real_roof(fake: RewardEligibility) -> (u64, u64) {
 	let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 	let turbine = MockRegistry::add(BOB, DeviceKind::Wind, 1, false);
 	MockRegistry::set_trust(turbine, fake, turbine_20mw());
 	advance_to_epoch(12);
 	let at = hour_ms(12) + 2_700_000;
-	report(roof, at, 0, 3_800);
+	report_between(roof, at - HOUR, at, 0, 3_800);
 	// 20 MWh in the hour: exactly what the nameplate allows.
-	report(turbine, at, 0, 20_000_000);
-	advance_to_epoch(13);
+	report_between(turbine, at - HOUR, at, 0, 20_000_000);
+	advance_to_epoch(14);
 	(roof, turbine)
 }
 

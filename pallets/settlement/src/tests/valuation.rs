@@ -207,7 +207,7 @@ fn device_value_tracks_energy_by_contribution_and_reward() {
 		// A smart meter measures; it earns nothing.
 		assert_eq!(DeviceValues::<Test>::get(meter), Default::default());
 
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		let rewards = Settlement::pending_rewards(battery);
 		assert!(rewards <= EMISSION && rewards + 1 >= EMISSION);
 		assert_ok!(Settlement::claim(
@@ -217,6 +217,6 @@ fn device_value_tracks_energy_by_contribution_and_reward() {
 		let value = Settlement::device_value(battery).unwrap();
 		assert_eq!(value.lifetime_reward, rewards);
 		assert_eq!(Settlement::device_value(99), None);
-		assert_eq!(CurrentEpoch::<Test>::get(), epoch(1));
+		assert_eq!(CurrentEpoch::<Test>::get(), epoch(2));
 	});
 }

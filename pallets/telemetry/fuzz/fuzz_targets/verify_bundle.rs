@@ -59,6 +59,7 @@ fn context(now_offset_ms: u32) -> VerifyContext {
 			max_readings_per_bundle: 96,
 			max_future_drift_ms: 30_000,
 			max_reading_age_ms: 7 * 24 * 3_600_000,
+			max_valued_interval_ms: 2 * 3_600_000,
 			epoch_duration_ms: 3_600_000,
 			nameplate_tolerance: Permill::from_percent(2),
 			soc_energy_tolerance: Permill::from_percent(10),
@@ -121,5 +122,18 @@ fuzz_target!(|data: &[u8]| {
 		}
 		assert!(verified.readings.iter().all(|r| r.soc.is_none() || view.kind.is_storage()));
 		assert_eq!(pack_readings(&verified.readings).unwrap(), bundle.readings.to_vec());
+		// The valued energy, split by hour, never exceeds what the registers moved, and every
+		// part lies inside its hour, in order.
+		let hours = &verified.accepted.hours;
+		let in_sum: u64 = hours.iter().map(|h| h.energy_in_wh).sum();
+		let out_sum: u64 = hours.iter().map(|h| h.energy_out_wh).sum();
+		assert!(in_sum <= verified.accepted.energy_in_wh);
+		assert!(out_sum <= verified.accepted.energy_out_wh);
+		for h in hours {
+			assert!(h.from_ms < h.to_ms);
+			assert_eq!(h.from_ms / 3_600_000, h.hour);
+			assert!(h.to_ms <= (h.hour + 1) * 3_600_000);
+		}
+		assert!(hours.windows(2).all(|w| w[0].to_ms <= w[1].from_ms));
 	}
 });

@@ -7,6 +7,7 @@
 	clippy::arithmetic_side_effects
 )]
 
+mod attacks;
 mod batches;
 mod ocmf;
 mod profiles;

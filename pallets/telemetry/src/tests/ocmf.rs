@@ -52,8 +52,19 @@ fn record(samples: &[MeterSample]) -> String {
 }
 
 /// Registers the wallbox's meter with the test key, `GATEWAY` authorized.
+/// A manufacturer-certified wallbox meter (the chain takes an EV charge point's registers
+/// without a SoC only from certified hardware).
 fn wallbox() -> DeviceId {
-	TestRegistry::register_charger(p256_public(&METER_SECRET), GATEWAY)
+	let device = TestRegistry::register_charger(p256_public(&METER_SECRET), GATEWAY);
+	TestRegistry::set_hardware(
+		device,
+		HardwareIdentity {
+			manufacturer: 1,
+			model: 1,
+			serial_hash: serial_hash(METER_SERIAL.as_bytes()),
+		},
+	);
+	device
 }
 
 fn submission(device: DeviceId, record: &str) -> OcmfSubmission {
@@ -127,7 +138,7 @@ fn a_genuine_session_is_taken_at_the_meters_register() {
 		assert_eq!(state.last_seq, 3);
 		assert_eq!(state.last_energy_in_wh, 1_234_567 + 3 * QUARTER_AT_11_KW_WH);
 		assert_eq!(state.last_state, DeviceState::Charging);
-		let (_, accepted) = accepted_log().last().copied().unwrap();
+		let (_, accepted) = accepted_log().pop().unwrap();
 		assert_eq!(accepted.energy_in_wh, 2 * QUARTER_AT_11_KW_WH);
 		assert_eq!(
 			(accepted.from_ms, accepted.to_ms),
@@ -212,6 +223,17 @@ fn high_s_signatures_are_valid_ecdsa() {
 		let high_s = Signature::from_scalars(r, -s).unwrap();
 		submit_records(device, &[&ocmf::write_record(&text, high_s.to_der().as_bytes())]);
 		assert_eq!(last_submitted(), (1, 1, 0));
+	});
+}
+
+#[test]
+fn an_uncertified_charge_point_cannot_report_storage_without_soc() {
+	new_test_ext().execute_with(|| {
+		// An owner-made P-256 key writing OCMF records for its "EV": the records are well
+		// signed, but nothing vouches for the registers and no SoC can check them.
+		let device = TestRegistry::register_charger(p256_public(&METER_SECRET), GATEWAY);
+		set_now(START_MS + QUARTER_MS + 5_000);
+		assert_refused(device, &record(&[at(0, b'B'), at(1, b'T')]), RejectReason::SocMissing);
 	});
 }
 

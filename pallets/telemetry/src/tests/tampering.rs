@@ -28,7 +28,7 @@ fn genuine(ev: &TestDevice, readings: &[Reading]) -> TestBundle {
 /// Submits `bundle` as `gateway`, expects exactly it to be refused for `reason`, and checks
 /// that the device's state, consumers and history are untouched and only the counter of
 /// `reason` moved (on the device or on the gateway, by blame).
-fn assert_refused_as(
+pub(super) fn assert_refused_as(
 	gateway: AccountId,
 	device: &TestDevice,
 	bundle: TestBundle,
@@ -177,7 +177,8 @@ fn energy_within_tolerance_of_nameplate_is_accepted() {
 		// 11 kW for 15 min is 2,750 Wh; 2 % tolerance plus 1 Wh allows 2,806 Wh.
 		let at_limit = signed_edit(&ev, 4, &readings[4..5], |r| {
 			r[0].energy_in_wh = readings[3].energy_in_wh + 2_806;
-			r[0].soc = None;
+			// The pack takes the 2.8 kWh: +4.67 % of 60 kWh.
+			r[0].soc = readings[3].soc.map(|s| Permill::from_parts(s.deconstruct() + 46_700));
 		});
 		submit_ok(vec![at_limit]);
 	});
@@ -196,13 +197,14 @@ fn impossible_soc_jump_is_refused() {
 			r[1..].iter_mut().for_each(|r| r.soc = r.soc.map(plus_40_points))
 		});
 		assert_refused(&ev, jump, RejectReason::SocInconsistent);
-		// Readings without SoC in between do not hide the jump.
+		// Leaving the SoC out of the readings in between does not hide the jump: storage must
+		// report its SoC on every reading.
 		let bridged = signed_edit(&ev, 4, &readings[4..8], |r| {
 			r[1].soc = None;
 			r[2].soc = None;
 			r[3].soc = r[3].soc.map(plus_40_points);
 		});
-		assert_refused(&ev, bridged, RejectReason::SocInconsistent);
+		assert_refused(&ev, bridged, RejectReason::SocMissing);
 		submit_ok(vec![genuine(&ev, &readings)]);
 	});
 }
@@ -212,6 +214,7 @@ fn only_an_offline_ev_may_lose_charge_without_energy() {
 	new_test_ext().execute_with(|| {
 		let battery =
 			TestDevice::register(DeviceKind::Battery, BATTERY_NAMEPLATE, "//Tamper/battery");
+		let ev = TestDevice::register(DeviceKind::Ev, EV_NAMEPLATE, "//Tamper/ev2");
 		let mut t = TraceBuilder::new(START_MS, 1_000.0, 1_000.0).storage(13_500, 0.6, 0.95, 0.95);
 		t.quarter(0.0, 0.0, DeviceState::Idle);
 		// A stationary battery that "drove away" with 20 % of its charge.
@@ -220,7 +223,6 @@ fn only_an_offline_ev_may_lose_charge_without_energy() {
 		assert_refused(&battery, battery.bundle(0, &t.readings), RejectReason::SocInconsistent);
 
 		// An EV that charges while offline (unplugged) is refused too.
-		let ev = TestDevice::register(DeviceKind::Ev, EV_NAMEPLATE, "//Tamper/ev2");
 		let mut t = TraceBuilder::new(START_MS, 1_000.0, 1_000.0).storage(60_000, 0.5, 0.92, 0.95);
 		t.quarter(0.0, 0.0, DeviceState::Offline);
 		t.step(QUARTER_MS, 0.0, 0.0, -6_000.0, DeviceState::Offline);
@@ -288,10 +290,10 @@ fn unauthorized_gateway_is_refused() {
 #[test]
 fn sequence_gap_is_refused() {
 	new_test_ext().execute_with(|| {
+		let fresh = TestDevice::register(DeviceKind::Ev, EV_NAMEPLATE, "//Tamper/fresh");
 		let (ev, readings) = ev_with_history();
 		assert_refused(&ev, ev.bundle(6, &readings[4..8]), RejectReason::SequenceGap);
 		// A new device must start at 0.
-		let fresh = TestDevice::register(DeviceKind::Ev, EV_NAMEPLATE, "//Tamper/fresh");
 		assert_refused(&fresh, fresh.bundle(1, &readings[4..8]), RejectReason::SequenceGap);
 		submit_ok(vec![genuine(&ev, &readings), fresh.bundle(0, &readings[4..8])]);
 	});
@@ -335,13 +337,13 @@ fn too_old_readings_are_refused() {
 #[test]
 fn soc_out_of_range_is_refused() {
 	new_test_ext().execute_with(|| {
+		let roof = TestDevice::register(DeviceKind::SolarPv, SOLAR_NAMEPLATE, "//Tamper/roof");
 		let (ev, readings) = ev_with_history();
 		let mut packed = pack_readings(&readings[4..8]).unwrap();
 		packed[2].soc_bp = Some(10_001);
 		assert_refused(&ev, ev.sign_packed(4, packed), RejectReason::SocOutOfRange);
 
 		// A solar array has no state of charge to report.
-		let roof = TestDevice::register(DeviceKind::SolarPv, SOLAR_NAMEPLATE, "//Tamper/roof");
 		let day = solar_day();
 		let with_soc =
 			signed_edit(&roof, 0, &day[0..4], |r| r[3].soc = Some(Permill::from_percent(50)));
