@@ -100,22 +100,31 @@ fn register(
 const TELEMETRY_REGION: RegionId = 1;
 const HOUR_MS: TimestampMs = 3_600_000;
 
-/// Gives `device` points in a closed settlement epoch, so that settlement settles them (the
-/// heavier path) before booking the device's next accepted bundle.
+/// Gives `device` points in two closed settlement epochs (both of its point records), so that
+/// settlement settles them (the heaviest path) before booking the device's next points.
 fn unsettled_points(device: DeviceId) {
-	use pallet_settlement::{CurrentEpoch, DeviceEpochPoints, EpochPoints, Epochs};
+	use pallet_settlement::{
+		CurrentEpoch, DeviceEpochPoints, DeviceGracePoints, EpochPoints, Epochs,
+	};
 	let mut current = CurrentEpoch::<Runtime>::get();
-	if current == 0 {
-		current = 1;
+	if current < 3 {
+		current = 3;
 		CurrentEpoch::<Runtime>::put(current);
 	}
-	let closed = current.saturating_sub(1);
-	Epochs::<Runtime>::mutate(closed, |info| {
-		let info = info.get_or_insert_with(Default::default);
-		info.total_points = info.total_points.saturating_add(1_000_000);
-		info.rate.get_or_insert(FixedU128::from_rational(1, 1_000));
-	});
-	DeviceEpochPoints::<Runtime>::insert(device, EpochPoints { epoch: closed, points: 1_000_000 });
+	for (back, record) in [(2u64, true), (3, false)] {
+		let closed = current.saturating_sub(back);
+		Epochs::<Runtime>::mutate(closed, |info| {
+			let info = info.get_or_insert_with(Default::default);
+			info.total_points = info.total_points.saturating_add(1_000_000);
+			info.rate.get_or_insert(FixedU128::from_rational(1, 1_000));
+		});
+		let points = EpochPoints { epoch: closed, points: 1_000_000 };
+		if record {
+			DeviceEpochPoints::<Runtime>::insert(device, points);
+		} else {
+			DeviceGracePoints::<Runtime>::insert(device, points);
+		}
+	}
 }
 
 /// Enrolls `device`, an EV of `owner` in [`TELEMETRY_REGION`], in an open discharge event whose
@@ -278,5 +287,9 @@ impl pallet_v2g::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
 		pallet_timestamp::Now::<Runtime>::put(now_ms);
+	}
+
+	fn prepare_heaviest_settlement(device: DeviceId) {
+		unsettled_points(device);
 	}
 }

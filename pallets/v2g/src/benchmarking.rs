@@ -221,6 +221,7 @@ mod benchmarks {
 			delivered_wh,
 			Permill::from_percent(60),
 		));
+		T::BenchmarkHelper::prepare_heaviest_settlement(device);
 		T::BenchmarkHelper::set_time_ms(WINDOW_END);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), event, device);

@@ -86,6 +86,10 @@ pub trait BenchmarkHelper<AccountId> {
 	) -> openvpp_primitives::DeviceId;
 	/// Sets chain time (what `Config::UnixTime` reports), ms since the Unix epoch.
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs);
+	/// Puts `device` where the grid-support and reliability consumers take their heaviest
+	/// path on its next delivery (in the runtime: points of closed epochs that settlement
+	/// settles first). Nothing by default.
+	fn prepare_heaviest_settlement(_device: openvpp_primitives::DeviceId) {}
 }
 
 /// Balance of the currency budgets are escrowed in.
@@ -144,6 +148,12 @@ pub mod pallet {
 		/// Time after a window's end during which enrollments are settled, ms (e.g. 7 days).
 		#[pallet::constant]
 		type ClaimPeriodMs: Get<u64>;
+		/// Time after a device's window end during which its telemetry may still land, ms:
+		/// until it is over only the owner may settle (an operator settling before the last
+		/// readings arrive would underpay the participant and keep the escrow); after it
+		/// anyone may.
+		#[pallet::constant]
+		type TelemetryGraceMs: Get<u64>;
 		/// Delivered share below which settlement emits [`Event::UnderDelivered`] (e.g. 80 %).
 		#[pallet::constant]
 		type UnderDeliveryThreshold: Get<Permill>;
@@ -391,8 +401,10 @@ pub mod pallet {
 		ClaimPeriodOver,
 		/// The claim period has not ended yet.
 		ClaimPeriodNotOver,
-		/// Only the device owner or the event's operator settles an enrollment.
-		NotAllowedToSettle,
+		/// Only the device's owner settles before the telemetry grace after its window is over.
+		TelemetryGraceNotOver,
+		/// The device is suspended by the admin: its payouts are frozen.
+		DeviceSuspended,
 		/// Escrow bookkeeping would overflow or does not cover a payment.
 		EscrowInconsistent,
 	}
@@ -404,6 +416,10 @@ pub mod pallet {
 			assert!(T::MaxOperatorsPerRegion::get() > 0, "a region must take an operator");
 			assert!(T::MaxWindowMs::get() > 0, "windows must have a length");
 			assert!(T::ClaimPeriodMs::get() > 0, "participants must have time to claim");
+			assert!(
+				T::TelemetryGraceMs::get() < T::ClaimPeriodMs::get(),
+				"the telemetry grace must end within the claim period"
+			);
 			assert!(T::BaselineWindowMs::get() > 0, "the baseline must average over time");
 		}
 
@@ -504,7 +520,8 @@ pub mod pallet {
 		}
 
 		/// Settles `device`'s enrollment in `event` after the window: pays its owner from the
-		/// escrow and reports its delivery. Callable by the owner or the event's operator.
+		/// escrow and reports its delivery. Callable by the owner once the window is over, by
+		/// anyone (the operator among them) once the telemetry grace after it is over too.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::claim_payment())]
 		pub fn claim_payment(

@@ -102,6 +102,7 @@ impl pallet_v2g::Config for Test {
 	type MaxParticipants = ConstU32<8>;
 	type MaxOperatorsPerRegion = ConstU32<2>;
 	type ClaimPeriodMs = ConstU64<{ 7 * DAY }>;
+	type TelemetryGraceMs = ConstU64<QUARTER>;
 	type UnderDeliveryThreshold = UnderDeliveryThreshold;
 	type MinLeadTimeMs = ConstU64<{ 15 * 60_000 }>;
 	type MaxWindowMs = ConstU64<{ 4 * HOUR }>;

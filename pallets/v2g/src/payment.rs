@@ -1,8 +1,12 @@
 //! Settlement of enrollments after the window: payment from escrow and delivery reports.
 //!
 //! From the end of the device's window until `ClaimPeriodMs` after the event's window end, the
-//! owner — or the event's operator, so that a participant cannot dodge the reliability report
-//! by not claiming — settles an enrollment:
+//! owner settles an enrollment; once `TelemetryGraceMs` after the device's window is over too,
+//! anyone may (the event's operator among them, so that a participant cannot dodge the
+//! reliability report by not claiming). The grace lets the window's last readings land: an
+//! operator settling in the first block after the window would otherwise underpay the
+//! participant and keep the unpaid escrow. A device suspended by the admin is not settled
+//! while suspended: its payment stays in the escrow. Settling:
 //!
 //! - the owner (the device's owner at settlement) is paid
 //!   `min(delivered, committed) × price` from the escrow;
@@ -13,7 +17,9 @@
 //! - the device's profile records the delivery and the response time.
 
 use frame_support::{ensure, traits::Get};
-use openvpp_primitives::{DeviceId, DeviceRegistry, GridSupportFeed, ReliabilityFeed, WattHours};
+use openvpp_primitives::{
+	DeviceId, DeviceRegistry, DeviceStatus, GridSupportFeed, ReliabilityFeed, WattHours,
+};
 use sp_runtime::{
 	traits::{CheckedSub, UniqueSaturatedFrom, UniqueSaturatedInto},
 	DispatchResult, Permill,
@@ -48,9 +54,11 @@ impl<T: Config> Pallet<T> {
 			.filter(|e| e.status == EnrollmentStatus::Enrolled)
 			.ok_or(Error::<T>::NotEnrolled)?;
 		let view = T::Devices::device(device).ok_or(Error::<T>::UnknownDevice)?;
-		ensure!(who == view.owner || who == event.operator, Error::<T>::NotAllowedToSettle);
+		ensure!(view.status != DeviceStatus::SuspendedByAdmin, Error::<T>::DeviceSuspended);
 		let now = Self::now_ms();
 		ensure!(now >= enrollment.window_end_ms, Error::<T>::WindowNotOver);
+		let grace_end_ms = enrollment.window_end_ms.saturating_add(T::TelemetryGraceMs::get());
+		ensure!(who == view.owner || now >= grace_end_ms, Error::<T>::TelemetryGraceNotOver);
 		ensure!(
 			now < event.window_end_ms.saturating_add(T::ClaimPeriodMs::get()),
 			Error::<T>::ClaimPeriodOver

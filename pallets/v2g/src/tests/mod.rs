@@ -6,6 +6,7 @@
 	clippy::arithmetic_side_effects
 )]
 
+mod attacks;
 mod delivery;
 mod enrollment;
 mod events;

@@ -208,6 +208,8 @@ fn over_delivery_is_paid_at_the_commitment() {
 fn nothing_delivered_is_reported_and_paid_nothing() {
 	test(|| {
 		let (event, car) = delivered_event(0);
+		// The operator settles once the telemetry grace is over.
+		advance_to(WINDOW_END + QUARTER);
 		assert_ok!(V2g::claim_payment(RuntimeOrigin::signed(GRID_OP), event, car));
 		assert_eq!(Balances::balance(&ALICE), INITIAL);
 		assert_eq!(deliveries(), vec![(car, Permill::zero())]);
@@ -227,7 +229,7 @@ fn the_owner_at_settlement_is_paid() {
 		MockRegistry::set_owner(car, BOB);
 		assert_noop!(
 			V2g::claim_payment(RuntimeOrigin::signed(ALICE), event, car),
-			Error::<Test>::NotAllowedToSettle
+			Error::<Test>::TelemetryGraceNotOver
 		);
 		assert_ok!(V2g::claim_payment(RuntimeOrigin::signed(BOB), event, car));
 		assert_eq!(Balances::balance(&BOB), INITIAL + 66 * VPP / 10);
@@ -249,7 +251,7 @@ fn claim_errors_leave_state_unchanged() {
 		);
 		assert_noop!(
 			V2g::claim_payment(RuntimeOrigin::signed(DAVE), event, car),
-			Error::<Test>::NotAllowedToSettle
+			Error::<Test>::TelemetryGraceNotOver
 		);
 		assert_ok!(V2g::claim_payment(RuntimeOrigin::signed(ALICE), event, car));
 		assert_noop!(
