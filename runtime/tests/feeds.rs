@@ -71,7 +71,8 @@ fn world() -> World {
 
 	let key = DeviceKeyPair::from_uri(KeyScheme::Sr25519, "//feeds/battery").unwrap();
 	let (device, genesis) = ext.execute_with(|| {
-		pallet_timestamp::Now::<Runtime>::put(NOW_MS);
+		// Commissioned before the readings of the tests start.
+		pallet_timestamp::Now::<Runtime>::put(NOW_MS - 5 * 3_600_000);
 		let owner = sp_keyring::Sr25519Keyring::Alice.to_account_id();
 		Balances::mint_into(&gateway, 100 * UNITS).unwrap();
 		let nonce = DeviceIdentity::registration_nonce(owner.clone());
@@ -81,7 +82,7 @@ fn world() -> World {
 			DeviceKind::Battery,
 			Nameplate { capacity_wh: 13_500, max_import_w: 5_000, max_export_w: 5_000 },
 			1,
-			b"feed test battery".to_vec(),
+			b"feed test battery".to_vec().try_into().unwrap(),
 			key.signer(),
 			proof,
 		)
@@ -93,6 +94,7 @@ fn world() -> World {
 			gateway.clone().into(),
 		)
 		.unwrap();
+		pallet_timestamp::Now::<Runtime>::put(NOW_MS);
 		sp_io::offchain::local_storage_set(
 			StorageKind::PERSISTENT,
 			keys::FEEDS,
@@ -254,7 +256,7 @@ fn feed_bundles_reach_the_chain_once() {
 }
 
 #[test]
-fn the_worker_waits_for_its_submission_and_never_resubmits() {
+fn the_worker_waits_for_its_submission_instead_of_resubmitting() {
 	let mut w = world();
 	let key = w.key.clone();
 	let b0 = bundle(&w, 0, &key);
@@ -263,17 +265,48 @@ fn the_worker_waits_for_its_submission_and_never_resubmits() {
 	run_worker(&mut w, 2);
 	assert_eq!(w.pool.read().transactions.len(), 1);
 
-	// Not yet included: the next runs fetch nothing (an unexpected request would panic).
+	// Not yet included: the next runs fetch nothing (an unexpected request would panic) and
+	// submit nothing.
 	run_worker(&mut w, 3);
 	run_worker(&mut w, 4);
 	assert_eq!(w.pool.read().transactions.len(), 1);
-
-	// Presumed dropped after `PendingTimeoutBlocks`: the worker runs again, but the cursor
-	// keeps it from submitting the same bundle a second time.
+	// Included: the feed's window still lists the bundle, but the chain has it.
+	assert_eq!(include_pool(&mut w), vec![vec![b0.clone()]]);
 	expect_get(&w, FEED, openvpp_doc(&[b0]));
 	expect_get(&w, JUNK, b"{}".to_vec());
+	run_worker(&mut w, 5);
+	assert!(w.pool.read().transactions.is_empty());
+}
+
+#[test]
+fn dropped_submission_is_retried_and_the_feed_does_not_stall() {
+	let mut w = world();
+	let key = w.key.clone();
+	let b0 = bundle(&w, 0, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b0.clone()]));
+	expect_get(&w, JUNK, b"{}".to_vec());
+	run_worker(&mut w, 2);
+	// The pool drops the transaction: it never lands.
+	assert_eq!(std::mem::take(&mut w.pool.write().transactions).len(), 1);
+	assert_eq!(last_seq(&mut w), None);
+
+	// Presumed dropped after `PendingTimeoutBlocks`: what is not on chain goes out again,
+	// with the device's next bundle behind it, not refused as a sequence gap.
+	let b4 = bundle(&w, 4, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b0.clone(), b4.clone()]));
+	expect_get(&w, JUNK, b"{}".to_vec());
 	run_worker(&mut w, 12);
-	assert_eq!(w.pool.read().transactions.len(), 1);
+	assert_eq!(include_pool(&mut w), vec![vec![b0, b4.clone()]]);
+	assert_eq!(last_seq(&mut w), Some(7));
+	assert_eq!(status(&mut w, FEED).skipped, 0);
+
+	// And the feed goes on.
+	let b8 = bundle(&w, 8, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b4, b8.clone()]));
+	expect_get(&w, JUNK, b"{}".to_vec());
+	run_worker(&mut w, 13);
+	assert_eq!(include_pool(&mut w), vec![vec![b8]]);
+	assert_eq!(last_seq(&mut w), Some(11));
 }
 
 #[test]
@@ -318,28 +351,65 @@ fn ocpp_meter_values_are_read_like_bundles() {
 /// Scalar of the wallbox meter's P-256 key.
 const METER_SCALAR: &str = "0x2121212121212121212121212121212121212121212121212121212121212121";
 
-/// Registers an 11 kW wallbox whose meter signs OCMF with the P-256 key of [`METER_SCALAR`],
-/// the gateway authorized; returns its id and the meter's signing key.
+/// Registers an 11 kW wallbox whose certified meter (serial `EM340-0001`) signs OCMF with the
+/// P-256 key of [`METER_SCALAR`], the gateway authorized; returns its id and the meter's
+/// signing key. The chain takes an EV charge point's registers without a state of charge only
+/// from manufacturer-certified hardware.
 fn wallbox(w: &mut World) -> (DeviceId, openvpp_primitives::crypto::p256::ecdsa::SigningKey) {
+	use openvpp_primitives::{
+		certificate_message, serial_hash, AccuracyClass, CertificateBody, DeviceCertificate,
+	};
 	let key = DeviceKeyPair::from_uri(KeyScheme::P256, METER_SCALAR).unwrap();
+	let maker = DeviceKeyPair::from_uri(KeyScheme::Ed25519, "//feeds//meter-maker").unwrap();
 	let gateway = w.gateway.clone();
 	let device = w.ext.execute_with(|| {
+		// Commissioned before the session the tests read.
+		let now = pallet_timestamp::Now::<Runtime>::get();
+		pallet_timestamp::Now::<Runtime>::put(NOW_MS - 5 * 3_600_000);
 		let owner = sp_keyring::Sr25519Keyring::Alice.to_account_id();
-		let nonce = DeviceIdentity::registration_nonce(owner.clone());
-		let proof = key.possession_proof(DeviceIdentity::genesis_hash(), &owner, nonce);
-		DeviceIdentity::register_device(
-			RuntimeOrigin::signed(owner.clone()),
+		let manufacturer = pallet_device_identity::NextManufacturerId::<Runtime>::get();
+		DeviceIdentity::create_manufacturer(
+			RuntimeOrigin::root(),
+			b"Feed test meters".to_vec(),
+			vec![maker.signer()],
+		)
+		.unwrap();
+		let model = pallet_device_identity::NextModelId::<Runtime>::get();
+		DeviceIdentity::create_model(
+			RuntimeOrigin::root(),
+			manufacturer,
+			b"EM340".to_vec(),
 			DeviceKind::Ev,
-			Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 },
+			Nameplate { capacity_wh: 100_000, max_import_w: 22_000, max_export_w: 0 },
+			AccuracyClass::MidB,
+			KeyScheme::P256,
+			false,
+		)
+		.unwrap();
+		let body = CertificateBody {
+			manufacturer,
+			model,
+			serial_hash: serial_hash(b"EM340-0001"),
+			device_key: key.signer(),
+			nameplate: Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 },
+			valid_from_ms: NOW_MS - 24 * 3_600_000,
+			valid_until_ms: NOW_MS + 365 * 24 * 3_600_000,
+			owner: Some(owner.clone()),
+		};
+		let signature = maker.sign(&certificate_message(&body));
+		DeviceIdentity::register_certified_device(
+			RuntimeOrigin::signed(owner.clone()),
 			1,
-			b"feed test wallbox".to_vec(),
+			b"feed test wallbox".to_vec().try_into().unwrap(),
 			key.signer(),
-			proof,
+			DeviceCertificate { body, root_key: 0, signature },
+			None,
 		)
 		.unwrap();
 		let device = pallet_device_identity::NextDeviceId::<Runtime>::get() - 1;
 		DeviceIdentity::authorize_gateway(RuntimeOrigin::signed(owner), device, gateway.into())
 			.unwrap();
+		pallet_timestamp::Now::<Runtime>::put(now);
 		device
 	});
 	let scalar: [u8; 32] = [0x21; 32];
@@ -447,6 +517,7 @@ fn a_node_without_a_gateway_key_does_not_pull() {
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext.execute_with(|| {
+		pallet_timestamp::Now::<Runtime>::put(NOW_MS);
 		sp_io::offchain::local_storage_set(
 			StorageKind::PERSISTENT,
 			keys::FEEDS,

@@ -16,13 +16,6 @@ pub const MAX_FEEDS: usize = 32;
 /// Longest feed URL, bytes.
 pub const MAX_URL_LEN: usize = 2_048;
 
-/// Key of a device's cursor: the next sequence number this node would submit (SCALE `u64`).
-pub fn cursor(device: DeviceId) -> Vec<u8> {
-	let mut key = b"openvpp/feeds/cursor/".to_vec();
-	key.extend_from_slice(&device.to_be_bytes());
-	key
-}
-
 /// Key of a feed's [`FeedStatus`].
 pub fn status(url: &[u8]) -> Vec<u8> {
 	let mut key = b"openvpp/feeds/status/".to_vec();

@@ -11,8 +11,11 @@
 //!
 //! A feed that is down, slow or returns junk is logged (target `openvpp::feeds`), noted in its
 //! [`FeedStatus`] and skipped; the worker runs beside block production and never affects it.
-//! Per device a cursor in the offchain database remembers the next sequence number to submit,
-//! so the same bundle is never submitted twice.
+//! What is new is decided from the chain alone: a device's next sequence number (for OCMF
+//! records, its last reading time) is what its on-chain telemetry state says. While the
+//! worker's last transaction is neither included nor `PendingTimeoutBlocks` old it waits, so
+//! nothing is submitted twice; a submission that was dropped or never landed is simply
+//! submitted again, and a device's later bundles never stall behind it.
 //!
 //! The pallet has no calls and no storage: its state is the node's offchain database, under
 //! the keys in [`keys`], which the node writes from its command line and RPC.

@@ -220,10 +220,6 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 		if !submitted("bundle(s)", &indices, sent) {
 			break;
 		}
-		for (_, bundle) in chunk {
-			let next = bundle.first_seq.saturating_add(bundle.readings.len() as u64);
-			StorageValueRef::persistent(&keys::cursor(bundle.device)).set(&next);
-		}
 	}
 	for chunk in admitted_ocmf.chunks(chunk_len) {
 		let records: Vec<OcmfSubmission> = chunk.iter().map(|(_, r)| r.clone()).collect();
@@ -284,8 +280,11 @@ fn fetch<T: Config>(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// What the worker knows of a device while it sorts a run's bundles.
+///
+/// It starts from the chain: the worker runs only when its last submission was included or
+/// presumed dropped, so what is not on chain now is to be (re)submitted.
 struct DeviceCursor {
-	/// The next sequence number that is neither on chain nor submitted by this node.
+	/// The next sequence number that is not on chain nor admitted in this run.
 	next_seq: u64,
 	/// The state the device would be in after the bundles admitted so far (`None`: as stored).
 	state: Option<TelemetryState>,
@@ -304,12 +303,7 @@ impl DeviceCursor {
 	fn load<T: Config>(device: DeviceId) -> Self {
 		let state = DeviceTelemetry::<T>::get(device);
 		let on_chain = state.map(|s| s.last_seq.saturating_add(1)).unwrap_or(0);
-		let submitted = StorageValueRef::persistent(&keys::cursor(device))
-			.get::<u64>()
-			.ok()
-			.flatten()
-			.unwrap_or(0);
-		Self { next_seq: on_chain.max(submitted), state: None }
+		Self { next_seq: on_chain, state: None }
 	}
 
 	fn admit<T: Config>(
