@@ -391,8 +391,7 @@ impl FleetMember {
 			return self.last_ms;
 		}
 		let end = now_ms.saturating_sub(3_000);
-		end.saturating_sub(u64::from(readings.max(1)) * first_interval_ms)
-			.max(self.commissioned_ms)
+		end.saturating_sub(u64::from(readings.max(1)) * first_interval_ms).max(self.commissioned_ms)
 	}
 
 	/// Whether enough time has passed since the last reading (or commissioning) for

@@ -3,7 +3,6 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use openvpp_primitives::DeviceId;
 
 /// The configured feed URLs: SCALE `Vec<Vec<u8>>`.
 pub const FEEDS: &[u8] = b"openvpp/feeds/urls";

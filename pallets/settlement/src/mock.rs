@@ -12,8 +12,8 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use openvpp_primitives::{
-	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
-	Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, TimestampMs, WattHours,
+	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
+	HourEnergy, Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, TimestampMs, WattHours,
 };
 use sp_core::sr25519;
 use sp_runtime::BuildStorage;

@@ -35,7 +35,8 @@ impl<T: Config> Pallet<T> {
 		// the devices' points add up to its total exactly, for a closed one to at most it
 		// (the rest was settled).
 		let mut points: BTreeMap<EpochIndex, Points> = BTreeMap::new();
-		for record in DeviceEpochPoints::<T>::iter_values().chain(DeviceGracePoints::<T>::iter_values())
+		for record in
+			DeviceEpochPoints::<T>::iter_values().chain(DeviceGracePoints::<T>::iter_values())
 		{
 			let sum = points.entry(record.epoch).or_default();
 			*sum = sum.saturating_add(record.points);

@@ -275,7 +275,8 @@ pub fn check_readings<AccountId>(
 		let elapsed_ms = b.timestamp_ms.saturating_sub(a.timestamp_ms);
 		let in_wh = b.energy_in_wh.saturating_sub(a.energy_in_wh);
 		let out_wh = b.energy_out_wh.saturating_sub(a.energy_out_wh);
-		let max_in_wh = max_energy_wh(nameplate.max_import_w, elapsed_ms, limits.nameplate_tolerance);
+		let max_in_wh =
+			max_energy_wh(nameplate.max_import_w, elapsed_ms, limits.nameplate_tolerance);
 		let max_out_wh =
 			max_energy_wh(nameplate.max_export_w, elapsed_ms, limits.nameplate_tolerance);
 		if !within_joint_nameplate(in_wh, max_in_wh, out_wh, max_out_wh) {
@@ -343,10 +344,7 @@ pub fn check_readings<AccountId>(
 		last_soc: last.soc(),
 		last_state: last.state,
 		peak_power_w,
-		hours: energy_by_hour(
-			intervals(previous.as_ref(), &points),
-			limits.max_valued_interval_ms,
-		),
+		hours: energy_by_hour(intervals(previous.as_ref(), &points), limits.max_valued_interval_ms),
 	};
 	Ok(VerifiedBundle {
 		readings: points.iter().map(Point::reading).collect(),

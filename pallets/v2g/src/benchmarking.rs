@@ -11,8 +11,8 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use openvpp_primitives::{
-	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, RegionId, TimestampMs,
-	Watts,
+	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, HourEnergy, RegionId,
+	TimestampMs, Watts,
 };
 use sp_runtime::{
 	traits::{Saturating, StaticLookup},

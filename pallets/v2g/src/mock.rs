@@ -12,9 +12,9 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use openvpp_primitives::{
-	AcceptedReadings, HourEnergy, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
-	GridSupportFeed, Nameplate, OnReadingsAccepted, OperatingDelta, RegionId, ReliabilityFeed,
-	TimestampMs, WattHours,
+	AcceptedReadings, DeviceId, DeviceKind, DeviceRegistry, DeviceState, DeviceStatus, DeviceView,
+	GridSupportFeed, HourEnergy, Nameplate, OnReadingsAccepted, OperatingDelta, RegionId,
+	ReliabilityFeed, TimestampMs, WattHours,
 };
 use sp_core::sr25519;
 use sp_runtime::{BuildStorage, DispatchResult, Permill};

@@ -54,7 +54,12 @@ fn double_counted_storage_is_refused() {
 		);
 		// The same trick at half power each way fits the time, but not without a SoC.
 		let no_soc = reading(t, 500 + 600, 300 + 600, None, DeviceState::Discharging);
-		assert_refused_as(GATEWAY, &battery, battery.bundle(1, &[no_soc]), RejectReason::SocMissing);
+		assert_refused_as(
+			GATEWAY,
+			&battery,
+			battery.bundle(1, &[no_soc]),
+			RejectReason::SocMissing,
+		);
 		// Charging and discharging at half power each for a quarter hour, the SoC where the
 		// losses leave it: what a battery can do.
 		let honest = reading(t, 500 + 600, 300 + 600, Some(49), DeviceState::Discharging);
@@ -71,11 +76,7 @@ fn certified_storage_meter_needs_no_soc() {
 		let certified = TestDevice::register(DeviceKind::Ev, EV_NAMEPLATE, "//Attack/cert-ev");
 		TestRegistry::set_hardware(
 			certified.id,
-			HardwareIdentity {
-				manufacturer: 1,
-				model: 1,
-				serial_hash: H256::repeat_byte(7),
-			},
+			HardwareIdentity { manufacturer: 1, model: 1, serial_hash: H256::repeat_byte(7) },
 		);
 		set_now(START_MS + QUARTER_MS + 10_000);
 		let charging = |soc| reading(START_MS + QUARTER_MS, 1_800, 0, soc, DeviceState::Charging);
@@ -108,7 +109,8 @@ fn ev_reporting_offline_cannot_report_charging() {
 			RejectReason::StateInconsistent,
 		);
 		// Offline without flow: driving is fine.
-		let driving = reading(START_MS + 2 * QUARTER_MS, 10_000, 2_000, Some(55), DeviceState::Offline);
+		let driving =
+			reading(START_MS + 2 * QUARTER_MS, 10_000, 2_000, Some(55), DeviceState::Offline);
 		submit_ok(vec![ev.bundle(1, &[driving])]);
 	});
 }
@@ -151,8 +153,13 @@ fn silence_claimed_at_once_is_recorded_not_valued() {
 		assert_eq!(accepted.hours, vec![]);
 		// A reading a quarter hour later counts again.
 		set_now(later_ms + QUARTER_MS + 10_000);
-		let next =
-			reading(later_ms + QUARTER_MS, 2_150, 8_412_345 + claimed + 900, None, DeviceState::Generating);
+		let next = reading(
+			later_ms + QUARTER_MS,
+			2_150,
+			8_412_345 + claimed + 900,
+			None,
+			DeviceState::Generating,
+		);
 		submit_ok(vec![roof.bundle(2, &[next])]);
 		let (_, accepted) = accepted_log().pop().unwrap();
 		assert_eq!(accepted.hours.iter().map(|h| h.energy_out_wh).sum::<u64>(), 900);
@@ -179,7 +186,12 @@ fn a_daily_bundle_is_booked_to_the_hours_its_energy_happened_in() {
 		for h in hours {
 			let at = |ms: u64| day.iter().find(|r| r.timestamp_ms == ms).map(|r| r.energy_out_wh);
 			let start = at(h.from_ms).unwrap_or(day[0].energy_out_wh);
-			assert_eq!(h.energy_out_wh, at(h.to_ms).unwrap() - start, "hour {}", h.hour - first_hour);
+			assert_eq!(
+				h.energy_out_wh,
+				at(h.to_ms).unwrap() - start,
+				"hour {}",
+				h.hour - first_hour
+			);
 		}
 		// The night hours produced nothing, the noon hour most: nothing is booked to the
 		// hour the bundle ended in.
