@@ -135,7 +135,7 @@ fn meters(
 					kind: DeviceKind::SmartMeter,
 					nameplate: METER,
 					region: 1,
-					metadata: b"openvpp-bench".to_vec(),
+					metadata: b"openvpp-bench".to_vec().try_into().unwrap_or_default(),
 					signer: key.signer(),
 					proof,
 				})

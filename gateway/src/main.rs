@@ -472,7 +472,8 @@ fn register_device(
 	}
 	let reg_nonce = nonce_of(rpc, &owner.account)?;
 	let proof = device.possession_proof(ctx.genesis, &owner.account, reg_nonce);
-	let metadata = metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
+	let metadata =
+		metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
 	let call = RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_device {
 		kind,
 		nameplate,
@@ -503,7 +504,8 @@ fn register_certified(
 	} else {
 		None
 	};
-	let metadata = metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
+	let metadata =
+		metadata.try_into().map_err(|_| "the metadata is longer than the chain takes")?;
 	let call =
 		RuntimeCall::DeviceIdentity(pallet_device_identity::Call::register_certified_device {
 			region,

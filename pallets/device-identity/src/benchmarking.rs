@@ -1,5 +1,7 @@
 //! Benchmarks of every call, each at the worst case it can hit: full metadata, full gateway
-//! lists, attestation changes that rewrite the NFT attribute, a full attestation set to clear.
+//! lists, attestation changes that rewrite the NFT attribute, a full attestation set to clear,
+//! certified devices whose hardware attributes go, transfers that stop a device until its key
+//! is rotated.
 //!
 //! Device keys are sr25519 keys generated in the benchmark's keystore (the node's
 //! `benchmark pallet` command provides one); sr25519 verification is the dearer scheme.
@@ -12,6 +14,7 @@ use frame_support::traits::{
 	fungible::{Inspect, Mutate},
 	EnsureOrigin, Get,
 };
+use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use openvpp_primitives::{
 	certificate_message, possession_message, AccuracyClass, CertificateBody, DeviceCertificate,
@@ -142,18 +145,69 @@ fn setup<T: Config>() -> Result<(), BenchmarkError> {
 	Ok(())
 }
 
+/// Metadata of the longest length.
+fn full_metadata<T: Config>() -> Result<BoundedVec<u8, T::MaxMetadataLen>, BenchmarkError> {
+	BoundedVec::try_from(vec![0u8; T::MaxMetadataLen::get() as usize])
+		.map_err(|_| BenchmarkError::Stop("metadata longer than MaxMetadataLen"))
+}
+
 /// Registers an EV with full metadata to a funded `owner`.
 fn device<T: Config>(owner: &T::AccountId) -> Result<DeviceId, BenchmarkError> {
 	setup::<T>()?;
-	let metadata = vec![0u8; T::MaxMetadataLen::get() as usize];
 	Ok(DeviceIdentity::<T>::do_register_trusted(
 		owner,
 		DeviceKind::Ev,
 		ev(),
 		REGION,
-		metadata,
+		full_metadata::<T>()?,
 		new_key(),
 	)?)
+}
+
+/// A certificate of `manufacturer`'s `model` for `signer`, bound to `owner`, signed by `root`.
+fn certificate<T: Config>(
+	root: &DevicePublicKey,
+	manufacturer: u32,
+	model: u32,
+	signer: &DevicePublicKey,
+	owner: &T::AccountId,
+) -> Result<DeviceCertificateOf<T>, BenchmarkError> {
+	let now = DeviceIdentity::<T>::now_ms();
+	let body = CertificateBody {
+		manufacturer,
+		model,
+		serial_hash: H256::repeat_byte(0x5e),
+		device_key: signer.clone(),
+		nameplate: ev(),
+		valid_from_ms: now,
+		valid_until_ms: now.saturating_add(20 * 365 * 86_400_000),
+		owner: Some(owner.clone()),
+	};
+	Ok(DeviceCertificate { signature: sign(root, &certificate_message(&body))?, root_key: 0, body })
+}
+
+/// Registers a hardware-attested EV with full metadata to a funded `owner` and revokes the
+/// root key that certified it: the costliest device to transfer, re-key or retire (its
+/// hardware attributes go, and a transfer stops it until its key is rotated).
+fn revoked_certified_device<T: Config>(owner: &T::AccountId) -> Result<DeviceId, BenchmarkError> {
+	setup::<T>()?;
+	let root = new_key();
+	let (manufacturer, model) = maker::<T>(&root)?;
+	let signer = new_key();
+	let certificate = certificate::<T>(&root, manufacturer, model, &signer, owner)?;
+	let nonce = RegistrationNonce::<T>::get(owner);
+	let genesis = DeviceIdentity::<T>::genesis_hash();
+	let proof = sign(&signer, &possession_message(REGISTER_DOMAIN, genesis, owner, nonce))?;
+	let id = DeviceIdentity::<T>::do_register_certified(
+		owner.clone(),
+		REGION,
+		full_metadata::<T>()?,
+		signer,
+		certificate,
+		Some(proof),
+	)?;
+	DeviceIdentity::<T>::do_end_root_key(manufacturer, 0, true)?;
+	Ok(id)
 }
 
 /// Fills the device's gateway list up to `count`.
@@ -217,7 +271,7 @@ mod benchmarks {
 		let nonce = RegistrationNonce::<T>::get(&owner);
 		let genesis = DeviceIdentity::<T>::genesis_hash();
 		let proof = sign(&signer, &possession_message(REGISTER_DOMAIN, genesis, &owner, nonce))?;
-		let metadata = vec![0u8; T::MaxMetadataLen::get() as usize];
+		let metadata = full_metadata::<T>()?;
 
 		#[extrinsic_call]
 		_(
@@ -238,7 +292,9 @@ mod benchmarks {
 	#[benchmark]
 	fn transfer_device() -> Result<(), BenchmarkError> {
 		let owner = funded::<T>("owner", 0);
-		let id = device::<T>(&owner)?;
+		// A certified device whose root key is revoked: the transfer reads the manufacturer and
+		// stops the device until its key is rotated.
+		let id = revoked_certified_device::<T>(&owner)?;
 		gateways::<T>(&owner, id, T::MaxGateways::get())?;
 		let new_owner = funded::<T>("buyer", 0);
 		let lookup = T::Lookup::unlookup(new_owner.clone());
@@ -247,13 +303,18 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), id, lookup);
 
 		assert_eq!(DeviceIdentity::<T>::credential_holder(id), Some(new_owner));
+		assert!(AwaitingKey::<T>::contains_key(id));
 		Ok(())
 	}
 
 	#[benchmark]
 	fn rotate_key() -> Result<(), BenchmarkError> {
-		let owner = funded::<T>("owner", 0);
-		let id = device::<T>(&owner)?;
+		// A transferred certified device: the rotation holds the key deposit, ends the wait
+		// for a key and clears the hardware attributes.
+		let seller = funded::<T>("owner", 0);
+		let id = revoked_certified_device::<T>(&seller)?;
+		let owner = funded::<T>("buyer", 0);
+		DeviceIdentity::<T>::do_transfer(seller, id, owner.clone())?;
 		let signer = new_key();
 		let nonce = RegistrationNonce::<T>::get(&owner);
 		let genesis = DeviceIdentity::<T>::genesis_hash();
@@ -263,6 +324,8 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), id, signer.clone(), proof);
 
 		assert_eq!(DeviceByKey::<T>::get(signer), Some(id));
+		assert_eq!(status::<T>(id), Some(DeviceStatus::Active));
+		assert!(Devices::<T>::get(id).is_some_and(|r| r.hardware.is_none()));
 		Ok(())
 	}
 
@@ -351,18 +414,25 @@ mod benchmarks {
 
 	#[benchmark]
 	fn decommission() -> Result<(), BenchmarkError> {
-		let owner = funded::<T>("owner", 0);
-		let id = device::<T>(&owner)?;
-		gateways::<T>(&owner, id, T::MaxGateways::get())?;
+		// A certified device with every attestation, sold and awaiting its key, with a full
+		// gateway list and a lifetime reward on its credential: every attribute and entry the
+		// decommissioning clears.
+		let seller = funded::<T>("owner", 0);
+		let id = revoked_certified_device::<T>(&seller)?;
 		for i in 0..T::MaxAttestations::get() {
 			attestation::<T>(id, i)?;
 		}
+		let owner = funded::<T>("buyer", 0);
+		DeviceIdentity::<T>::do_transfer(seller, id, owner.clone())?;
+		gateways::<T>(&owner, id, T::MaxGateways::get())?;
+		DeviceIdentity::<T>::set_credential_lifetime_reward(id, u128::MAX);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id);
 
 		assert_eq!(status::<T>(id), Some(DeviceStatus::Decommissioned));
 		assert_eq!(Attestations::<T>::iter_prefix(id).count(), 0);
+		assert!(!AwaitingKey::<T>::contains_key(id));
 		Ok(())
 	}
 
@@ -451,26 +521,11 @@ mod benchmarks {
 		let (manufacturer, model) = maker::<T>(&root)?;
 		let owner = funded::<T>("owner", 0);
 		let signer = new_key();
-		let now = DeviceIdentity::<T>::now_ms();
-		let body = CertificateBody {
-			manufacturer,
-			model,
-			serial_hash: H256::repeat_byte(0x5e),
-			device_key: signer.clone(),
-			nameplate: ev(),
-			valid_from_ms: now,
-			valid_until_ms: now.saturating_add(20 * 365 * 86_400_000),
-			owner: Some(owner.clone()),
-		};
-		let certificate = DeviceCertificate {
-			signature: sign(&root, &certificate_message(&body))?,
-			root_key: 0,
-			body,
-		};
+		let certificate = certificate::<T>(&root, manufacturer, model, &signer, &owner)?;
 		let nonce = RegistrationNonce::<T>::get(&owner);
 		let genesis = DeviceIdentity::<T>::genesis_hash();
 		let proof = sign(&signer, &possession_message(REGISTER_DOMAIN, genesis, &owner, nonce))?;
-		let metadata = vec![0u8; T::MaxMetadataLen::get() as usize];
+		let metadata = full_metadata::<T>()?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), REGION, metadata, signer.clone(), certificate, Some(proof));

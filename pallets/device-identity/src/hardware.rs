@@ -11,7 +11,11 @@
 //!   names the device key (`CertificateForAnotherKey`) and the device proves possession of it;
 //!   a meter that cannot prove possession needs a certificate naming its owner;
 //! - a maker whose root key leaked: governance revokes the key and every device it certified
-//!   stops earning where attestation is required, the next time it is read.
+//!   stops earning where attestation is required, the next time it is read;
+//! - a seller keeping the key of a device it sold: a certified key is sealed in the secure
+//!   element and moves with the hardware (the seller's gateways do not), so a transfer leaves
+//!   the device running; once its root key is revoked the key is treated like any other, and
+//!   the buyer must rotate it.
 
 use alloc::vec::Vec;
 use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
@@ -191,7 +195,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_certified(
 		owner: T::AccountId,
 		region: RegionId,
-		metadata: Vec<u8>,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
 		signer: DevicePublicKey,
 		certificate: DeviceCertificateOf<T>,
 		proof: Option<DeviceSignature>,
@@ -210,7 +214,7 @@ impl<T: Config> Pallet<T> {
 			(None, false) => None,
 		};
 		let nameplate = certificate.body.nameplate;
-		let metadata = Self::validate_new_device(model.kind, &nameplate, region, metadata)?;
+		Self::validate_new_device(model.kind, &nameplate, region)?;
 		let id = Self::insert_device(
 			&owner,
 			model.kind,

@@ -3,14 +3,11 @@
 use alloc::collections::BTreeMap;
 use frame_support::{ensure, traits::fungible::InspectHold};
 use openvpp_primitives::DeviceStatus;
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	TryRuntimeError,
-};
+use sp_runtime::{traits::Saturating, TryRuntimeError};
 
 use crate::{
-	Attestations, BalanceOf, Config, Counters, DeviceByKey, Devices, DevicesByOwner, HoldReason,
-	NextDeviceId, Pallet, Regions,
+	attribute_keys, Attestations, AwaitingKey, BalanceOf, Config, Counters, DeviceByKey, Devices,
+	DevicesByOwner, HoldReason, NextDeviceId, Pallet, Regions,
 };
 
 impl<T: Config> Pallet<T> {
@@ -19,10 +16,13 @@ impl<T: Config> Pallet<T> {
 	/// - every device id is below `NextDeviceId`, has counters, and its key maps back to it;
 	/// - a live device's NFT is held by its owner of record, cannot be transferred outside the
 	///   pallet, is listed under its owner, and its region exists;
-	/// - a decommissioned device has no NFT, no deposit, no attestations and no owner listing;
+	/// - a decommissioned device has no NFT (nor attributes of one), no attestations, no
+	///   metadata, no owner listing and does not await a key;
+	/// - a device awaiting its new owner's key is suspended;
 	/// - the attestation count of each device matches its attestations;
-	/// - every owner's held deposit equals the sum of its live devices' deposits;
-	/// - every owner listing and key entry points at an existing device.
+	/// - every owner's held deposit equals the sum of the deposits of its devices, live ones
+	///   and the retained deposits of decommissioned ones;
+	/// - every owner listing, key entry and awaiting entry points at an existing device.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let next_id = NextDeviceId::<T>::get();
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -39,10 +39,25 @@ impl<T: Config> Pallet<T> {
 				u32::try_from(attestations).ok() == Some(record.attestations),
 				"attestation count differs from attestations"
 			);
+			if AwaitingKey::<T>::contains_key(id) {
+				ensure!(
+					matches!(
+						record.status,
+						DeviceStatus::SuspendedByOwner | DeviceStatus::SuspendedByAdmin
+					),
+					"device awaiting a key is not suspended"
+				);
+			}
+			deposits.entry(record.owner.clone()).or_default().saturating_accrue(record.deposit);
 			if record.status == DeviceStatus::Decommissioned {
 				ensure!(Self::credential_holder(id).is_none(), "decommissioned device has an NFT");
-				ensure!(record.deposit.is_zero(), "decommissioned device holds a deposit");
+				ensure!(
+					Self::credential_attribute(id, attribute_keys::LIFETIME_REWARD).is_none()
+						&& Self::credential_attribute(id, attribute_keys::KIND).is_none(),
+					"decommissioned device left credential attributes"
+				);
 				ensure!(attestations == 0, "decommissioned device has attestations");
+				ensure!(record.metadata.is_empty(), "decommissioned device kept its metadata");
 				ensure!(
 					!DevicesByOwner::<T>::contains_key(&record.owner, id),
 					"decommissioned device listed under its owner"
@@ -61,7 +76,6 @@ impl<T: Config> Pallet<T> {
 					"device not listed under its owner"
 				);
 				ensure!(Regions::<T>::contains_key(record.region), "device in unknown region");
-				deposits.entry(record.owner.clone()).or_default().saturating_accrue(record.deposit);
 			}
 		}
 
@@ -74,6 +88,13 @@ impl<T: Config> Pallet<T> {
 		}
 		for id in Counters::<T>::iter_keys() {
 			ensure!(Devices::<T>::contains_key(id), "counters of unknown device");
+		}
+		for id in AwaitingKey::<T>::iter_keys() {
+			let record = Devices::<T>::get(id).ok_or("unknown device awaits a key")?;
+			ensure!(
+				record.status != DeviceStatus::Decommissioned,
+				"decommissioned device awaits a key"
+			);
 		}
 		let reason: T::RuntimeHoldReason = HoldReason::DeviceDeposit.into();
 		for (owner, deposit) in deposits {

@@ -11,8 +11,16 @@
 //! - an NFT credential in a pallet-owned collection of `pallet-nfts` (item id = device id),
 //!   carrying the nameplate and attestation status as attributes. The NFT moves only with
 //!   [`Pallet::transfer_device`], so the NFT holder is always the owner of record;
-//! - a deposit held from the owner with [`HoldReason::DeviceDeposit`], moved with the device on
-//!   transfer and released on decommissioning.
+//! - a deposit held from the owner with [`HoldReason::DeviceDeposit`]: `DeviceDeposit` at
+//!   registration and `KeyDeposit` for each key a rotation adds, moved with the device on
+//!   transfer; decommissioning releases it but for `RetainedDeposit` and the key deposits, which
+//!   stay held for the record, counters and key entries that are kept for good.
+//!
+//! A transfer clears the device's gateways. Unless the device's key is sealed in a
+//! manufacturer-certified secure element (whose certificate's root key is not revoked), the
+//! previous owner may hold the key, so the device stops (`SuspendedByOwner`, listed in
+//! [`AwaitingKey`]) until the new owner proves possession of a key of its own with
+//! [`Pallet::rotate_key`]; until then telemetry refuses every bundle for it.
 //!
 //! The admin origin registers grid regions (with their policy for unattested devices),
 //! certifiers (installers, auditors), manufacturers with root keys and the device models they
@@ -108,7 +116,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use openvpp_primitives::{
 		AccuracyClass, DeviceId, DeviceKind, DevicePublicKey, DeviceSignature, DeviceStatus,
-		KeyScheme, ManufacturerId, ModelId, Nameplate, RegionId, UnattestedPolicy,
+		KeyScheme, ManufacturerId, ModelId, Nameplate, OnDeviceDecommissioned, RegionId,
+		UnattestedPolicy,
 	};
 	use sp_core::H256;
 	use sp_runtime::traits::{StaticLookup, Zero};
@@ -184,6 +193,21 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRootKeys: Get<u32>;
 
+		/// Deposit held from the owner for each key a rotation adds: every key a device ever had
+		/// stays in [`DeviceByKey`] for good (never registered again, records signed with it
+		/// still recognized), so the deposit stays held after decommissioning.
+		#[pallet::constant]
+		type KeyDeposit: Get<BalanceOf<Self>>;
+
+		/// Part of `DeviceDeposit` that stays held when a device is decommissioned: it pays for
+		/// what is kept for good (the record, its counters, its first key and its serial).
+		#[pallet::constant]
+		type RetainedDeposit: Get<BalanceOf<Self>>;
+
+		/// Pallets keeping per-device state, told when a device is decommissioned so that they
+		/// remove it.
+		type OnDecommissioned: OnDeviceDecommissioned<Self::AccountId>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -191,7 +215,8 @@ pub mod pallet {
 	/// Why the pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// Deposit for a registered device, returned when it is decommissioned.
+		/// Deposit for a registered device and the keys it added; released on decommissioning
+		/// but for the part that pays for what is kept for good.
 		#[codec(index = 0)]
 		DeviceDeposit,
 	}
@@ -205,7 +230,7 @@ pub mod pallet {
 	pub type NextDeviceId<T: Config> = StorageValue<_, DeviceId, ValueQuery>;
 
 	/// Device id by device key. Keys of decommissioned devices and rotated-out keys stay, so a
-	/// key is never registered twice.
+	/// key is never registered twice; each key a rotation adds is paid for by `KeyDeposit`.
 	#[pallet::storage]
 	pub type DeviceByKey<T: Config> = StorageMap<_, Blake2_128Concat, DeviceKey, DeviceId>;
 
@@ -272,6 +297,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RegistrationNonce<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Devices transferred with a key their previous owner may hold. Such a device is
+	/// `SuspendedByOwner` and cannot be reactivated until its new owner rotates its key; the
+	/// entry goes with the rotation (or the decommissioning). At most one per device, paid for
+	/// by the device deposit.
+	#[pallet::storage]
+	pub type AwaitingKey<T: Config> = StorageMap<_, Twox64Concat, DeviceId, (), OptionQuery>;
 
 	/// Operating log: every lifecycle change names the device.
 	#[pallet::event]
@@ -368,6 +400,14 @@ pub mod pallet {
 			/// New owner.
 			to: T::AccountId,
 		},
+		/// A transferred device is stopped until its new owner rotates its key, because the
+		/// previous owner may hold the current one.
+		DeviceAwaitingKey {
+			/// Device.
+			device: DeviceId,
+			/// The owner who must present a key.
+			owner: T::AccountId,
+		},
 		/// A device's key was replaced; the old key stays retired.
 		DeviceKeyRotated {
 			/// Device.
@@ -403,7 +443,8 @@ pub mod pallet {
 			/// Device.
 			device: DeviceId,
 		},
-		/// A device was retired for good: credential burned, deposit released.
+		/// A device was retired for good: credential burned, deposit released but for the part
+		/// that pays for what is kept.
 		DeviceDecommissioned {
 			/// Device.
 			device: DeviceId,
@@ -411,6 +452,8 @@ pub mod pallet {
 			owner: T::AccountId,
 			/// Deposit released to the owner.
 			deposit_released: BalanceOf<T>,
+			/// Deposit that stays held from the owner for the record and key entries kept.
+			deposit_retained: BalanceOf<T>,
 		},
 		/// A certifier was registered.
 		CertifierAdded {
@@ -471,9 +514,8 @@ pub mod pallet {
 		PowerMissing,
 		/// The power is above what a device of this kind can have, or a pure load exports.
 		PowerImplausible,
-		/// The metadata is longer than `MaxMetadataLen`.
-		MetadataTooLong,
-		/// The free balance does not cover the device deposit.
+		/// The free balance does not cover the deposit (`DeviceDeposit` to register,
+		/// `KeyDeposit` to rotate).
 		InsufficientDeposit,
 		/// Every device id has been used.
 		DeviceIdsExhausted,
@@ -561,6 +603,9 @@ pub mod pallet {
 		CertificateMustNameOwner,
 		/// The model's devices sign a proof of possession; it is missing.
 		ProofOfPossessionMissing,
+		/// The device was transferred with a key its previous owner may hold: the new owner
+		/// must rotate it (`rotate_key`) before the device can run again.
+		AwaitingKeyRotation,
 	}
 
 	/// Regions, certifiers and devices the chain starts with.
@@ -609,6 +654,12 @@ pub mod pallet {
 				"MaxRootKeys must allow a key and fit a u8 index"
 			);
 			assert!(!T::DeviceDeposit::get().is_zero(), "DeviceDeposit must not be zero");
+			assert!(!T::KeyDeposit::get().is_zero(), "KeyDeposit must not be zero");
+			assert!(!T::RetainedDeposit::get().is_zero(), "RetainedDeposit must not be zero");
+			assert!(
+				T::RetainedDeposit::get() <= T::DeviceDeposit::get(),
+				"RetainedDeposit must be a part of DeviceDeposit"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -640,7 +691,8 @@ pub mod pallet {
 		///
 		/// `proof` is the device key's signature over
 		/// `possession_message(REGISTER_DOMAIN, genesis_hash, caller, nonce)` with the caller's
-		/// current `RegistrationNonce`. Holds `DeviceDeposit` from the caller.
+		/// current `RegistrationNonce`. Holds `DeviceDeposit` from the caller. `metadata` longer
+		/// than `MaxMetadataLen` does not decode.
 		#[pallet::call_index(1)]
 		#[pallet::weight(Pallet::<T>::register_weight(proof.scheme()))]
 		pub fn register_device(
@@ -648,7 +700,7 @@ pub mod pallet {
 			kind: DeviceKind,
 			nameplate: Nameplate,
 			region: RegionId,
-			metadata: Vec<u8>,
+			metadata: BoundedVec<u8, T::MaxMetadataLen>,
 			signer: DevicePublicKey,
 			proof: DeviceSignature,
 		) -> DispatchResult {
@@ -658,7 +710,9 @@ pub mod pallet {
 
 		/// Transfers a device to a new owner: its NFT moves, and so does the held deposit.
 		///
-		/// Authorized gateways are cleared; the new owner authorizes its own.
+		/// Authorized gateways are cleared; the new owner authorizes its own. Unless the key is
+		/// sealed in a certified secure element, the device stops (`SuspendedByOwner`, in
+		/// [`AwaitingKey`]) until the new owner rotates its key: the previous owner may hold it.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::transfer_device())]
 		pub fn transfer_device(
@@ -671,11 +725,13 @@ pub mod pallet {
 			Self::do_transfer(owner, id, new_owner)
 		}
 
-		/// Replaces a device's key (owner), e.g. after a hardware swap or key compromise.
+		/// Replaces a device's key (owner), e.g. after a hardware swap, a key compromise or a
+		/// transfer.
 		///
 		/// `proof` is the new key's signature over
 		/// `possession_message(ROTATE_DOMAIN, genesis_hash, caller, nonce)`. The old key stays
-		/// retired.
+		/// retired; `KeyDeposit` is held from the caller for the new key's entry. A device
+		/// awaiting its new owner's key becomes active.
 		#[pallet::call_index(3)]
 		#[pallet::weight(Pallet::<T>::rotate_weight(proof.scheme()))]
 		pub fn rotate_key(
@@ -722,7 +778,8 @@ pub mod pallet {
 			Self::do_suspend(owner, id)
 		}
 
-		/// Reactivates a device the owner suspended (owner).
+		/// Reactivates a device the owner suspended (owner); a device awaiting its new owner's
+		/// key after a transfer is reactivated by `rotate_key` instead.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::reactivate())]
 		pub fn reactivate(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
@@ -747,10 +804,13 @@ pub mod pallet {
 			Self::do_admin_reactivate(id)
 		}
 
-		/// Retires a device for good (owner): burns its NFT, releases the deposit, drops its
-		/// gateways and attestations. The id and key are never reused; counters stay readable.
+		/// Retires a device for good (owner): burns its NFT, drops its gateways, attestations and
+		/// metadata, has the other pallets remove their per-device state
+		/// ([`Config::OnDecommissioned`]) and releases the deposit but for `RetainedDeposit` and
+		/// the key deposits. The id and keys are never reused; counters stay readable.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::decommission())]
+		#[pallet::weight(T::WeightInfo::decommission()
+			.saturating_add(T::OnDecommissioned::on_device_decommissioned_weight()))]
 		pub fn decommission(origin: OriginFor<T>, id: DeviceId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_decommission(owner, id)
@@ -828,7 +888,7 @@ pub mod pallet {
 		pub fn register_certified_device(
 			origin: OriginFor<T>,
 			region: RegionId,
-			metadata: Vec<u8>,
+			metadata: BoundedVec<u8, T::MaxMetadataLen>,
 			signer: DevicePublicKey,
 			certificate: DeviceCertificateOf<T>,
 			proof: Option<DeviceSignature>,

@@ -4,7 +4,7 @@ use frame_support::ensure;
 use openvpp_primitives::{DeviceId, DeviceStatus};
 use sp_runtime::DispatchResult;
 
-use crate::{Config, Devices, Error, Event, Pallet};
+use crate::{AwaitingKey, Config, Devices, Error, Event, Pallet};
 
 impl<T: Config> Pallet<T> {
 	/// Adds a gateway to a device's bounded list.
@@ -54,7 +54,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The owner restarts a device it suspended.
+	/// The owner restarts a device it suspended (not one awaiting its key after a transfer:
+	/// the previous owner may hold that key).
 	pub(crate) fn do_reactivate(owner: T::AccountId, id: DeviceId) -> DispatchResult {
 		let mut record = Self::owned_device(&owner, id)?;
 		match record.status {
@@ -63,6 +64,7 @@ impl<T: Config> Pallet<T> {
 			DeviceStatus::SuspendedByAdmin => return Err(Error::<T>::SuspendedByAdmin.into()),
 			DeviceStatus::Decommissioned => return Err(Error::<T>::DeviceDecommissioned.into()),
 		}
+		ensure!(!AwaitingKey::<T>::contains_key(id), Error::<T>::AwaitingKeyRotation);
 		record.status = DeviceStatus::Active;
 		Devices::<T>::insert(id, record);
 		Self::deposit_event(Event::DeviceReactivated { device: id });
@@ -86,7 +88,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The admin origin lifts its suspension; the device becomes active.
+	/// The admin origin lifts its suspension; the device becomes active, or stays stopped
+	/// (`SuspendedByOwner`) if it still awaits its new owner's key.
 	pub(crate) fn do_admin_reactivate(id: DeviceId) -> DispatchResult {
 		let mut record = Devices::<T>::get(id).ok_or(Error::<T>::UnknownDevice)?;
 		match record.status {
@@ -95,6 +98,13 @@ impl<T: Config> Pallet<T> {
 				return Err(Error::<T>::NotSuspended.into())
 			}
 			DeviceStatus::Decommissioned => return Err(Error::<T>::DeviceDecommissioned.into()),
+		}
+		if AwaitingKey::<T>::contains_key(id) {
+			record.status = DeviceStatus::SuspendedByOwner;
+			let owner = record.owner.clone();
+			Devices::<T>::insert(id, record);
+			Self::deposit_event(Event::DeviceAwaitingKey { device: id, owner });
+			return Ok(());
 		}
 		record.status = DeviceStatus::Active;
 		Devices::<T>::insert(id, record);

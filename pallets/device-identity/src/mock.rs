@@ -2,18 +2,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::arithmetic_side_effects)]
 
 use crate as pallet_device_identity;
+use core::cell::RefCell;
 use frame_support::{
 	construct_runtime, derive_impl, parameter_types,
 	traits::{AsEnsureOriginWithArg, ConstU128, ConstU32, ConstU64},
 	PalletId,
 };
 use frame_system::{EnsureRoot, EnsureSigned};
-use pallet_nfts::PalletFeatures;
+use openvpp_primitives::{DeviceId, OnDeviceDecommissioned};
+use pallet_nfts::{PalletFeature, PalletFeatures};
 use sp_keyring::Sr25519Keyring;
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
 use sp_runtime::{
 	traits::{AccountIdConversion, IdentityLookup, Verify},
-	AccountId32, BuildStorage, MultiSignature,
+	AccountId32, BuildStorage, DispatchError, DispatchResult, MultiSignature, Weight,
 };
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -29,6 +31,10 @@ pub const UNITS: Balance = 1_000_000_000_000;
 pub const EXISTENTIAL_DEPOSIT: Balance = UNITS / 1_000;
 /// Device deposit held per registration.
 pub const DEVICE_DEPOSIT: Balance = 10 * UNITS;
+/// Deposit held per key a rotation adds.
+pub const KEY_DEPOSIT: Balance = UNITS / 10;
+/// Part of the device deposit kept at decommissioning.
+pub const RETAINED_DEPOSIT: Balance = UNITS / 2;
 /// `pallet-nfts` deposit per item, reserved from the owner at mint.
 pub const NFT_ITEM_DEPOSIT: Balance = UNITS / 100;
 /// `pallet-nfts` deposit per collection, reserved from the pallet account.
@@ -83,7 +89,12 @@ impl pallet_timestamp::Config for Test {
 }
 
 parameter_types! {
-	pub storage NftFeatures: PalletFeatures = PalletFeatures::all_enabled();
+	/// As in the runtime: no holder-written attributes, approvals, prices or swaps, which
+	/// would be state on a credential nobody pays for.
+	pub NftFeatures: PalletFeatures = PalletFeatures::from_disabled(
+		PalletFeature::Trading | PalletFeature::Attributes | PalletFeature::Approvals |
+			PalletFeature::Swaps,
+	);
 }
 
 impl pallet_nfts::Config for Test {
@@ -129,6 +140,9 @@ impl pallet_device_identity::Config for Test {
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type UnixTime = Timestamp;
 	type DeviceDeposit = ConstU128<DEVICE_DEPOSIT>;
+	type KeyDeposit = ConstU128<KEY_DEPOSIT>;
+	type RetainedDeposit = ConstU128<RETAINED_DEPOSIT>;
+	type OnDecommissioned = DecommissionLog;
 	type MaxGateways = ConstU32<MAX_GATEWAYS>;
 	type MaxMetadataLen = ConstU32<MAX_METADATA_LEN>;
 	type MaxAttestations = ConstU32<MAX_ATTESTATIONS>;
@@ -136,6 +150,41 @@ impl pallet_device_identity::Config for Test {
 	type MaxCertifierNameLen = ConstU32<48>;
 	type MaxRootKeys = ConstU32<4>;
 	type WeightInfo = ();
+}
+
+thread_local! {
+	static DECOMMISSIONED: RefCell<Vec<(DeviceId, AccountId)>> = const { RefCell::new(Vec::new()) };
+	static REFUSE_DECOMMISSIONING: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// Stands for the pallets that keep per-device state: records each decommissioning it is told
+/// of, or refuses them all (a pallet that cannot remove its state yet).
+pub struct DecommissionLog;
+
+impl DecommissionLog {
+	/// Devices decommissioned so far, with their last owner.
+	pub fn seen() -> Vec<(DeviceId, AccountId)> {
+		DECOMMISSIONED.with(|log| log.borrow().clone())
+	}
+
+	/// Makes every later decommissioning fail in the hook.
+	pub fn refuse() {
+		REFUSE_DECOMMISSIONING.with(|refuse| *refuse.borrow_mut() = true);
+	}
+}
+
+impl OnDeviceDecommissioned<AccountId> for DecommissionLog {
+	fn on_device_decommissioned(device: DeviceId, owner: &AccountId) -> DispatchResult {
+		if REFUSE_DECOMMISSIONING.with(|refuse| *refuse.borrow()) {
+			return Err(DispatchError::Other("device still enrolled"));
+		}
+		DECOMMISSIONED.with(|log| log.borrow_mut().push((device, owner.clone())));
+		Ok(())
+	}
+
+	fn on_device_decommissioned_weight() -> Weight {
+		Weight::from_parts(25_000_000, 3_000)
+	}
 }
 
 /// Account of a well-known dev key.

@@ -158,13 +158,17 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Burns a credential held by `owner` and clears its attributes.
+	/// Burns a credential held by `owner` and clears its attributes (`pallet-nfts` leaves an
+	/// item's attributes behind when it burns it).
 	pub(crate) fn burn_credential(id: DeviceId, owner: &T::AccountId) -> DispatchResult {
 		let collection = Self::credential_collection()?;
 		for key in attribute_keys::ALL {
 			T::Nfts::clear_attribute(&collection, &id, key)?;
 		}
 		Self::clear_credential_hardware(id)?;
+		if Self::credential_attribute(id, attribute_keys::LIFETIME_REWARD).is_some() {
+			T::Nfts::clear_attribute(&collection, &id, attribute_keys::LIFETIME_REWARD)?;
+		}
 		T::Nfts::enable_transfer(&collection, &id)?;
 		T::Nfts::burn(&collection, &id, Some(owner))
 	}
@@ -181,10 +185,15 @@ impl<T: Config> Pallet<T> {
 		T::Nfts::set_attribute(&collection, &id, attribute_keys::ATTESTED, yes_no(attested))
 	}
 
-	/// Writes the lifetime reward into the credential. A failure (a credential that is gone)
-	/// leaves the attribute as it was: it mirrors settlement's record, which stays the truth.
+	/// Writes the lifetime reward into the credential. A credential that is gone (burned at
+	/// decommissioning) gets none: `pallet-nfts` would keep an attribute of a burned item for
+	/// good. A failure leaves the attribute as it was: it mirrors settlement's record, which
+	/// stays the truth.
 	pub(crate) fn set_credential_lifetime_reward(id: DeviceId, reward: u128) {
 		let collection = T::CollectionId::get();
+		if T::Nfts::owner(&collection, &id).is_none() {
+			return;
+		}
 		let value = reward.to_string().into_bytes();
 		if let Err(e) =
 			T::Nfts::set_attribute(&collection, &id, attribute_keys::LIFETIME_REWARD, &value)

@@ -8,10 +8,10 @@ use openvpp_primitives::{DevicePublicKey, HardwareIdentity, ManufacturerId, Mode
 use sp_runtime::SaturatedConversion;
 
 use crate::{
-	registry::add_operation, Attestation, AttestationChain, Attestations, CertifierInfo,
-	Certifiers, Config, Counters, DeviceByKey, DeviceInfo, DeviceModelOf, Devices, DevicesByOwner,
-	ManufacturerInfo, ManufacturerOf, Manufacturers, ModelInfo, Models, Pallet, RegionInfo,
-	RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
+	registry::add_operation, Attestation, AttestationChain, Attestations, AwaitingKey,
+	CertifierInfo, Certifiers, Config, Counters, DeviceByKey, DeviceInfo, DeviceModelOf, Devices,
+	DevicesByOwner, ManufacturerInfo, ManufacturerOf, Manufacturers, ModelInfo, Models, Pallet,
+	RegionInfo, RegionOf, Regions, RegistrationNonce, MAX_PAGE_LEN,
 };
 
 fn page_len(limit: u32) -> usize {
@@ -72,6 +72,7 @@ impl<T: Config> Pallet<T> {
 			attestations: record.attestations,
 			deposit: record.deposit.saturated_into(),
 			counters: Counters::<T>::get(id).unwrap_or_default(),
+			awaiting_key: AwaitingKey::<T>::contains_key(id),
 		})
 	}
 

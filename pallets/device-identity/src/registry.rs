@@ -1,6 +1,14 @@
 //! Registration, proof of possession, key rotation, transfer and decommissioning.
+//!
+//! Who gains by lying, and what stops them:
+//! - a seller who kept a copy of the device key signing readings for the device it sold
+//!   (earning on or poisoning the buyer's record): a transfer stops a device whose key is not
+//!   sealed in a certified secure element until the buyer rotates the key; the seller's
+//!   gateways go with the transfer;
+//! - an owner storing state for free: each key a rotation adds holds `KeyDeposit`, metadata is
+//!   bounded at decode, and decommissioning keeps `RetainedDeposit` for what stays for good and
+//!   has the other pallets remove their per-device state.
 
-use alloc::vec::Vec;
 use codec::Decode;
 use frame_support::{
 	ensure,
@@ -14,19 +22,19 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use openvpp_primitives::{
 	possession_message, verify_device_signature, DeviceId, DeviceKind, DeviceStatus, Nameplate,
-	NameplateError, RegionId, TimestampMs, REGISTER_DOMAIN, ROTATE_DOMAIN,
+	NameplateError, OnDeviceDecommissioned, RegionId, TimestampMs, REGISTER_DOMAIN, ROTATE_DOMAIN,
 };
 use openvpp_primitives::{DevicePublicKey, DeviceSignature};
 use sp_core::H256;
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{CheckedAdd, Saturating, Zero},
 	DispatchError, DispatchResult,
 };
 
 use crate::{
-	Attestations, Config, Counters, DeviceByKey, DeviceKey, DeviceRecord, DeviceRecordOf, Devices,
-	DevicesByOwner, Error, Event, HardwareAttestation, HoldReason, LifetimeCounters, NextDeviceId,
-	Pallet, Regions, RegistrationNonce,
+	Attestations, AwaitingKey, BalanceOf, Config, Counters, DeviceByKey, DeviceKey, DeviceRecord,
+	DeviceRecordOf, Devices, DevicesByOwner, Error, Event, HardwareAttestation, HoldReason,
+	LifetimeCounters, NextDeviceId, Pallet, Regions, RegistrationNonce,
 };
 
 impl<T> From<NameplateError> for Error<T> {
@@ -76,17 +84,16 @@ impl<T: Config> Pallet<T> {
 		Ok(next)
 	}
 
-	/// Validates the owner-supplied description of a new device.
+	/// Validates the owner-supplied description of a new device (its metadata is bounded by
+	/// its type: an oversized argument does not decode).
 	pub(crate) fn validate_new_device(
 		kind: DeviceKind,
 		nameplate: &Nameplate,
 		region: RegionId,
-		metadata: Vec<u8>,
-	) -> Result<BoundedVec<u8, T::MaxMetadataLen>, DispatchError> {
+	) -> DispatchResult {
 		nameplate.validate(kind).map_err(Error::<T>::from)?;
 		ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
-		let metadata = BoundedVec::try_from(metadata).map_err(|_| Error::<T>::MetadataTooLong)?;
-		Ok(metadata)
+		Ok(())
 	}
 
 	/// Registers a device after checking the proof of possession of its key.
@@ -95,7 +102,7 @@ impl<T: Config> Pallet<T> {
 		kind: DeviceKind,
 		nameplate: Nameplate,
 		region: RegionId,
-		metadata: Vec<u8>,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
 		signer: DevicePublicKey,
 		proof: DeviceSignature,
 	) -> Result<DeviceId, DispatchError> {
@@ -103,7 +110,7 @@ impl<T: Config> Pallet<T> {
 		let key: DeviceKey = signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
 		let next_nonce = Self::check_possession(REGISTER_DOMAIN, &owner, &key, &proof)?;
-		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
+		Self::validate_new_device(kind, &nameplate, region)?;
 		let now = Self::now_ms();
 		let id = Self::insert_device(&owner, kind, nameplate, region, metadata, key, now, None)?;
 		RegistrationNonce::<T>::insert(&owner, next_nonce);
@@ -117,13 +124,13 @@ impl<T: Config> Pallet<T> {
 		kind: DeviceKind,
 		nameplate: Nameplate,
 		region: RegionId,
-		metadata: Vec<u8>,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
 		signer: DevicePublicKey,
 	) -> Result<DeviceId, DispatchError> {
 		Self::ensure_supported_key(&signer)?;
 		let key: DeviceKey = signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
-		let metadata = Self::validate_new_device(kind, &nameplate, region, metadata)?;
+		Self::validate_new_device(kind, &nameplate, region)?;
 		Self::insert_device(owner, kind, nameplate, region, metadata, key, 0, None)
 	}
 
@@ -191,7 +198,8 @@ impl<T: Config> Pallet<T> {
 		Ok(record)
 	}
 
-	/// Moves a device, its credential and its deposit to `new_owner`.
+	/// Moves a device, its credential and its deposit to `new_owner`. Its gateways are cleared;
+	/// a device whose key the previous owner may hold stops until `new_owner` rotates the key.
 	pub(crate) fn do_transfer(
 		owner: T::AccountId,
 		id: DeviceId,
@@ -205,6 +213,7 @@ impl<T: Config> Pallet<T> {
 			T::Currency::hold_available(&reason, &new_owner),
 			Error::<T>::RecipientCannotHoldDeposit
 		);
+		let key_sealed = record.hardware.as_ref().is_some_and(Self::key_in_secure_element);
 
 		if !record.deposit.is_zero() {
 			T::Currency::transfer_on_hold(
@@ -222,14 +231,28 @@ impl<T: Config> Pallet<T> {
 		record.owner = new_owner.clone();
 		// Gateways worked for the previous owner; the new one authorizes its own.
 		record.gateways = BoundedVec::new();
+		// A key outside a certified secure element may have been copied by the previous owner:
+		// no reading is accepted until the new owner proves possession of a key of its own.
+		if !key_sealed {
+			record.status = DeviceStatus::SuspendedByOwner;
+			AwaitingKey::<T>::insert(id, ());
+		}
 		Devices::<T>::insert(id, record);
 		DevicesByOwner::<T>::remove(&owner, id);
 		DevicesByOwner::<T>::insert(&new_owner, id, ());
-		Self::deposit_event(Event::DeviceTransferred { device: id, from: owner, to: new_owner });
+		Self::deposit_event(Event::DeviceTransferred {
+			device: id,
+			from: owner,
+			to: new_owner.clone(),
+		});
+		if !key_sealed {
+			Self::deposit_event(Event::DeviceAwaitingKey { device: id, owner: new_owner });
+		}
 		Ok(())
 	}
 
-	/// Replaces a device's key after checking the new key's proof of possession.
+	/// Replaces a device's key after checking the new key's proof of possession; holds
+	/// `KeyDeposit` for the new key's entry. Ends a transferred device's wait for a key.
 	pub(crate) fn do_rotate_key(
 		owner: T::AccountId,
 		id: DeviceId,
@@ -242,32 +265,72 @@ impl<T: Config> Pallet<T> {
 		let key: DeviceKey = new_signer;
 		ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::DuplicateDeviceKey);
 		let next_nonce = Self::check_possession(ROTATE_DOMAIN, &owner, &key, &proof)?;
+		let key_deposit = T::KeyDeposit::get();
+		let reason: T::RuntimeHoldReason = HoldReason::DeviceDeposit.into();
+		ensure!(
+			T::Currency::can_hold(&reason, &owner, key_deposit),
+			Error::<T>::InsufficientDeposit
+		);
+		let deposit =
+			record.deposit.checked_add(&key_deposit).ok_or(Error::<T>::InsufficientDeposit)?;
 
+		T::Currency::hold(&reason, &owner, key_deposit)?;
+		record.deposit = deposit;
 		let new_signer = key.clone();
 		let old = core::mem::replace(&mut record.signer, key.clone());
+		// A new key is not the one the manufacturer certified: the device is no longer
+		// hardware-attested (the serial stays taken).
+		let was_certified = record.hardware.take().is_some();
+		let attestations = record.attestations;
+		// The new owner of a transferred device now signs with a key only it holds.
+		let resumed = AwaitingKey::<T>::take(id).is_some();
+		if resumed {
+			record.status = DeviceStatus::Active;
+		}
 		// The old key keeps pointing at this device, so it can never be registered again.
 		DeviceByKey::<T>::insert(&key, id);
 		Devices::<T>::insert(id, record);
 		RegistrationNonce::<T>::insert(&owner, next_nonce);
-		// A new key is not the one the manufacturer certified: the device is no longer
-		// hardware-attested (the serial stays taken).
-		if let Some(mut record) = Devices::<T>::get(id) {
-			if record.hardware.take().is_some() {
-				Devices::<T>::insert(id, record);
-				Self::clear_credential_hardware(id)?;
-			}
+		if was_certified {
+			Self::clear_credential_hardware(id)?;
+			// Attested now only if a certifier says so.
+			Self::set_credential_attested(id, attestations > 0)?;
 		}
 		Self::deposit_event(Event::DeviceKeyRotated { device: id, old_signer: old, new_signer });
+		if resumed {
+			Self::deposit_event(Event::DeviceReactivated { device: id });
+		}
 		Ok(())
 	}
 
-	/// Retires a device: releases the deposit, burns the credential, drops its gateways and
-	/// attestations; the record stays with status `Decommissioned`.
+	/// Whether the previous owner of a certified device cannot have kept its key: the key is
+	/// sealed in the secure element the manufacturer certified, and moves with the hardware.
+	/// A revoked root key vouches for nothing (certificates may have been forged with it).
+	pub(crate) fn key_in_secure_element(attestation: &HardwareAttestation) -> bool {
+		crate::Manufacturers::<T>::get(attestation.manufacturer).is_some_and(|m| {
+			m.root_keys
+				.get(usize::from(attestation.root_key))
+				.is_some_and(|k| !matches!(k.status, crate::RootKeyStatus::Revoked { .. }))
+		})
+	}
+
+	/// Part of a device's held `deposit` that decommissioning releases: `DeviceDeposit` less
+	/// `RetainedDeposit`. The rest pays for what is kept for good: the record, counters and
+	/// serial (`RetainedDeposit`) and every key entry a rotation added (`KeyDeposit` each).
+	pub(crate) fn releasable(deposit: BalanceOf<T>) -> BalanceOf<T> {
+		let releasable = T::DeviceDeposit::get().saturating_sub(T::RetainedDeposit::get());
+		deposit.min(releasable)
+	}
+
+	/// Retires a device: burns the credential, drops its gateways, attestations and metadata,
+	/// has the other pallets remove their state of it and releases the deposit but for what
+	/// pays for the record and key entries kept; the record stays with status `Decommissioned`.
 	pub(crate) fn do_decommission(owner: T::AccountId, id: DeviceId) -> DispatchResult {
 		let mut record = Self::owned_device(&owner, id)?;
 		ensure!(record.status != DeviceStatus::SuspendedByAdmin, Error::<T>::SuspendedByAdmin);
 
-		let released = record.deposit;
+		let released = Self::releasable(record.deposit);
+		let retained = record.deposit.saturating_sub(released);
 		if !released.is_zero() {
 			T::Currency::release(
 				&HoldReason::DeviceDeposit.into(),
@@ -279,10 +342,13 @@ impl<T: Config> Pallet<T> {
 		Self::burn_credential(id, &owner)?;
 		// At most `MaxAttestations` entries: bounded by construction.
 		let _ = Attestations::<T>::clear_prefix(id, T::MaxAttestations::get(), None);
+		AwaitingKey::<T>::remove(id);
+		T::OnDecommissioned::on_device_decommissioned(id, &owner)?;
 
 		record.status = DeviceStatus::Decommissioned;
-		record.deposit = Zero::zero();
+		record.deposit = retained;
 		record.gateways = BoundedVec::new();
+		record.metadata = BoundedVec::new();
 		record.attestations = 0;
 		Devices::<T>::insert(id, record);
 		DevicesByOwner::<T>::remove(&owner, id);
@@ -290,6 +356,7 @@ impl<T: Config> Pallet<T> {
 			device: id,
 			owner,
 			deposit_released: released,
+			deposit_retained: retained,
 		});
 		Ok(())
 	}
@@ -353,7 +420,7 @@ impl<T: Config> Pallet<T> {
 				*kind,
 				*nameplate,
 				*region,
-				Vec::new(),
+				BoundedVec::new(),
 				signer.clone(),
 			) {
 				panic!("genesis device refused: {e:?}");

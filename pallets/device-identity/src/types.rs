@@ -215,7 +215,8 @@ pub struct DeviceRecord<
 	pub gateways: BoundedVec<AccountId, MaxGateways>,
 	/// Number of attestations currently held.
 	pub attestations: u32,
-	/// Deposit held from the owner (zero once decommissioned).
+	/// Deposit held from the owner: `DeviceDeposit` plus `KeyDeposit` per key a rotation
+	/// added; once decommissioned, what stays held for the record and key entries kept.
 	pub deposit: Balance,
 	/// The manufacturer's certificate it was registered with, if any.
 	pub hardware: Option<HardwareAttestation>,
@@ -256,6 +257,8 @@ pub struct DeviceInfo<AccountId> {
 	pub hardware: Option<HardwareAttestation>,
 	/// Whether that certificate is valid now (root key not revoked, not expired).
 	pub hardware_attested: bool,
+	/// Whether the device was transferred and stays stopped until its owner rotates its key.
+	pub awaiting_key: bool,
 }
 
 /// A region, as the runtime API returns it.

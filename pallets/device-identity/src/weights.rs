@@ -137,7 +137,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::Manufacturers` (r:1 w:0)
+	/// Proof: `DeviceIdentity::Manufacturers` (`max_values`: None, `max_size`: Some(431), added: 2906, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -152,6 +154,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:1)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:0 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DevicesByOwner` (r:0 w:2)
 	/// Proof: `DeviceIdentity::DevicesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -163,28 +167,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_device() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1969`
-		//  Estimated: `6196`
+		//  Estimated: `6627`
 		// Minimum execution time: 170_003_000 picoseconds.
-		Weight::from_parts(176_984_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+		Weight::from_parts(176_984_000, 6627)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DeviceByKey` (r:1 w:1)
 	/// Proof: `DeviceIdentity::DeviceByKey` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::RegistrationNonce` (r:1 w:1)
 	/// Proof: `DeviceIdentity::RegistrationNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Attribute` (r:4 w:4)
+	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Collection` (r:1 w:1)
+	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Item` (r:1 w:0)
+	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
 	fn rotate_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `654`
-		//  Estimated: `4110`
-		// Minimum execution time: 78_086_000 picoseconds.
-		Weight::from_parts(84_827_000, 4110)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `1969`
+		//  Estimated: `6196`
+		// Minimum execution time: 170_003_000 picoseconds.
+		Weight::from_parts(176_984_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
 	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
@@ -220,14 +236,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:0)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn reactivate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `524`
 		//  Estimated: `4110`
 		// Minimum execution time: 17_245_000 picoseconds.
 		Weight::from_parts(19_749_000, 4110)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
@@ -242,25 +260,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:0)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn admin_reactivate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `524`
 		//  Estimated: `4110`
 		// Minimum execution time: 16_655_000 picoseconds.
 		Weight::from_parts(19_338_000, 4110)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Nfts::Attribute` (r:8 w:8)
+	/// Storage: `Nfts::Attribute` (r:12 w:12)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemConfigOf` (r:1 w:1)
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -270,6 +290,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Nfts::ItemMetadataOf` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::Attestations` (r:4 w:4)
 	/// Proof: `DeviceIdentity::Attestations` (`max_values`: None, `max_size`: Some(105), added: 2580, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:0 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DevicesByOwner` (r:0 w:1)
 	/// Proof: `DeviceIdentity::DevicesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:1)
@@ -284,10 +306,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2377`
 		//  Estimated: `24654`
-		// Minimum execution time: 239_697_000 picoseconds.
-		Weight::from_parts(247_689_000, 24654)
-			.saturating_add(T::DbWeight::get().reads(19_u64))
-			.saturating_add(T::DbWeight::get().writes(23_u64))
+		// Minimum execution time: 331_143_000 picoseconds.
+		Weight::from_parts(349_330_000, 24654)
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().writes(28_u64))
 	}
 	/// Storage: `DeviceIdentity::Certifiers` (r:1 w:1)
 	/// Proof: `DeviceIdentity::Certifiers` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
@@ -481,7 +503,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::Manufacturers` (r:1 w:0)
+	/// Proof: `DeviceIdentity::Manufacturers` (`max_values`: None, `max_size`: Some(431), added: 2906, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
@@ -496,6 +520,8 @@ impl WeightInfo for () {
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Item` (r:1 w:1)
 	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:0 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DevicesByOwner` (r:0 w:2)
 	/// Proof: `DeviceIdentity::DevicesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:2)
@@ -507,28 +533,40 @@ impl WeightInfo for () {
 	fn transfer_device() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1969`
-		//  Estimated: `6196`
+		//  Estimated: `6627`
 		// Minimum execution time: 170_003_000 picoseconds.
-		Weight::from_parts(176_984_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(14_u64))
+		Weight::from_parts(176_984_000, 6627)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DeviceByKey` (r:1 w:1)
 	/// Proof: `DeviceIdentity::DeviceByKey` (`max_values`: None, `max_size`: Some(58), added: 2533, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::RegistrationNonce` (r:1 w:1)
 	/// Proof: `DeviceIdentity::RegistrationNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Attribute` (r:4 w:4)
+	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Collection` (r:1 w:1)
+	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Nfts::Item` (r:1 w:0)
+	/// Proof: `Nfts::Item` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
 	fn rotate_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `654`
-		//  Estimated: `4110`
-		// Minimum execution time: 78_086_000 picoseconds.
-		Weight::from_parts(84_827_000, 4110)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		//  Measured:  `1969`
+		//  Estimated: `6196`
+		// Minimum execution time: 170_003_000 picoseconds.
+		Weight::from_parts(176_984_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
 	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
@@ -564,14 +602,16 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:0)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn reactivate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `524`
 		//  Estimated: `4110`
 		// Minimum execution time: 17_245_000 picoseconds.
 		Weight::from_parts(19_749_000, 4110)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
@@ -586,25 +626,27 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:1 w:0)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn admin_reactivate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `524`
 		//  Estimated: `4110`
 		// Minimum execution time: 16_655_000 picoseconds.
 		Weight::from_parts(19_338_000, 4110)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `DeviceIdentity::Devices` (r:1 w:1)
-	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(645), added: 3120, mode: `MaxEncodedLen`)
+	/// Proof: `DeviceIdentity::Devices` (`max_values`: None, `max_size`: Some(703), added: 3178, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Collection` (r:1 w:1)
 	/// Proof: `Nfts::Collection` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
-	/// Storage: `Nfts::Attribute` (r:8 w:8)
+	/// Storage: `Nfts::Attribute` (r:12 w:12)
 	/// Proof: `Nfts::Attribute` (`max_values`: None, `max_size`: Some(483), added: 2958, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::ItemConfigOf` (r:1 w:1)
 	/// Proof: `Nfts::ItemConfigOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -614,6 +656,8 @@ impl WeightInfo for () {
 	/// Proof: `Nfts::ItemMetadataOf` (`max_values`: None, `max_size`: Some(351), added: 2826, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::Attestations` (r:4 w:4)
 	/// Proof: `DeviceIdentity::Attestations` (`max_values`: None, `max_size`: Some(105), added: 2580, mode: `MaxEncodedLen`)
+	/// Storage: `DeviceIdentity::AwaitingKey` (r:0 w:1)
+	/// Proof: `DeviceIdentity::AwaitingKey` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `DeviceIdentity::DevicesByOwner` (r:0 w:1)
 	/// Proof: `DeviceIdentity::DevicesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Nfts::Account` (r:0 w:1)
@@ -628,10 +672,10 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `2377`
 		//  Estimated: `24654`
-		// Minimum execution time: 239_697_000 picoseconds.
-		Weight::from_parts(247_689_000, 24654)
-			.saturating_add(RocksDbWeight::get().reads(19_u64))
-			.saturating_add(RocksDbWeight::get().writes(23_u64))
+		// Minimum execution time: 331_143_000 picoseconds.
+		Weight::from_parts(349_330_000, 24654)
+			.saturating_add(RocksDbWeight::get().reads(23_u64))
+			.saturating_add(RocksDbWeight::get().writes(28_u64))
 	}
 	/// Storage: `DeviceIdentity::Certifiers` (r:1 w:1)
 	/// Proof: `DeviceIdentity::Certifiers` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)

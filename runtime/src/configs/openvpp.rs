@@ -9,7 +9,7 @@ use sp_runtime::Permill;
 
 use crate::{
 	configs::governance::{GridAdminOrigin, ValuationAdminOrigin},
-	currency::{CENTS, UNITS},
+	currency::{CENTS, MILLI_UNITS, UNITS},
 	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp, V2g,
 };
 
@@ -31,8 +31,15 @@ parameter_types! {
 	pub const DeviceIdentityPalletId: PalletId = PalletId(*b"ovpp/dev");
 	/// Item collection of the device credentials.
 	pub const DeviceCollectionId: u32 = 0;
-	/// Held from the owner while a device is registered; returned on decommissioning.
+	/// Held from the owner while a device is registered: pays for its state in every pallet at
+	/// 0.001 VPP per byte (see docs/storage.md); returned on decommissioning but for
+	/// `DeviceRetainedDeposit`.
 	pub const DeviceDeposit: Balance = 10 * UNITS;
+	/// Held per key a rotation adds: a `DeviceByKey` entry (90 bytes) is kept for good.
+	pub const DeviceKeyDeposit: Balance = 100 * MILLI_UNITS;
+	/// Kept held at decommissioning for what stays for good: the record without metadata and
+	/// gateways, its counters, its first key, its serial and its owner's nonce (560 bytes).
+	pub const DeviceRetainedDeposit: Balance = 600 * MILLI_UNITS;
 }
 
 impl pallet_device_identity::Config for Runtime {
@@ -44,6 +51,9 @@ impl pallet_device_identity::Config for Runtime {
 	type AdminOrigin = GridAdminOrigin;
 	type UnixTime = Timestamp;
 	type DeviceDeposit = DeviceDeposit;
+	type KeyDeposit = DeviceKeyDeposit;
+	type RetainedDeposit = DeviceRetainedDeposit;
+	type OnDecommissioned = ();
 	type MaxGateways = ConstU32<8>;
 	type MaxMetadataLen = ConstU32<256>;
 	type MaxAttestations = ConstU32<4>;
@@ -73,6 +83,8 @@ impl pallet_telemetry::Config for Runtime {
 	type MaxFutureDriftMs = ConstU64<30_000>;
 	/// Readings older than 7 days are refused.
 	type MaxReadingAgeMs = ConstU64<{ 7 * 24 * 3_600_000 }>;
+	// An hourly meter that missed one report still earns; a longer silence does not.
+	type MaxValuedIntervalMs = ConstU64<{ 2 * 3_600_000 }>;
 	type EpochDurationMs = ChainEpochDuration;
 	type NameplateTolerance = TelemetryNameplateTolerance;
 	type SocEnergyTolerance = TelemetrySocEnergyTolerance;
@@ -124,6 +136,9 @@ impl pallet_v2g::Config for Runtime {
 	type MaxOperatorsPerRegion = ConstU32<8>;
 	/// Participants claim within 7 days of the event's end.
 	type ClaimPeriodMs = ConstU64<{ 7 * 24 * 3_600_000 }>;
+	// One epoch (an hour; a minute on the development chain): as long as settlement waits for
+	// late telemetry.
+	type TelemetryGraceMs = ChainEpochDuration;
 	type UnderDeliveryThreshold = UnderDeliveryThreshold;
 	/// Events open at least a minute before their window (fast reserve products give that
 	/// little notice).

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::{Error, Regions, RegistrationNonce};
-use frame_support::{assert_noop, assert_ok};
+use codec::{Decode, Encode};
+use frame_support::{assert_noop, assert_ok, traits::UnfilteredDispatchable};
 
 use openvpp_primitives::{DevicePublicKey, DeviceSignature, P256Public};
 use sp_runtime::DispatchError;
@@ -12,7 +13,7 @@ fn try_register(
 	kind: DeviceKind,
 	nameplate: Nameplate,
 	region: RegionId,
-	metadata: Vec<u8>,
+	metadata: Metadata,
 	signer: DevicePublicKey,
 	proof: DeviceSignature,
 ) -> sp_runtime::DispatchResult {
@@ -189,7 +190,7 @@ fn ecdsa_and_p256_device_keys_register_with_their_proofs() {
 				key.signer(),
 				proof(&key, &alice())
 			));
-			assert_eq!(DeviceIdentity::device_by_key(key.signer()).is_some(), true);
+			assert!(DeviceIdentity::device_by_key(key.signer()).is_some());
 		}
 	});
 }
@@ -282,32 +283,34 @@ fn implausible_power_is_refused() {
 	});
 }
 
+/// The SCALE encoding of Alice's `register_device` call with `metadata` as plain bytes, as a
+/// client that ignores the bound would send it.
+fn register_call_with_metadata(metadata: Vec<u8>) -> Vec<u8> {
+	let key = sr_key("//Alice/ev");
+	// Call index 1 (`register_device`), then its arguments in order.
+	let mut encoded = vec![1u8];
+	(DeviceKind::Ev, ev_60kwh(), DE_LU, metadata, key.signer(), proof(&key, &alice()))
+		.encode_to(&mut encoded);
+	encoded
+}
+
 #[test]
-fn metadata_too_long_is_refused() {
+fn oversized_metadata_does_not_decode() {
 	run(|| {
-		let key = sr_key("//Alice/ev");
-		let long = vec![b'm'; MAX_METADATA_LEN as usize + 1];
-		assert_noop!(
-			try_register(
-				DeviceKind::Ev,
-				ev_60kwh(),
-				DE_LU,
-				long,
-				key.signer(),
-				proof(&key, &alice())
-			),
-			Error::<Test>::MetadataTooLong
+		// One byte over the limit, or a megabyte: the call fails to decode on the length
+		// prefix, before any of the bytes is read into memory.
+		for len in [MAX_METADATA_LEN as usize + 1, 1 << 20] {
+			let encoded = register_call_with_metadata(vec![b'm'; len]);
+			assert!(crate::Call::<Test>::decode(&mut &encoded[..]).is_err());
+		}
+		// Exactly the limit decodes and registers.
+		let encoded = register_call_with_metadata(vec![b'm'; MAX_METADATA_LEN as usize]);
+		let call = crate::Call::<Test>::decode(&mut &encoded[..]).unwrap();
+		assert_ok!(call.dispatch_bypass_filter(RuntimeOrigin::signed(alice())));
+		assert_eq!(
+			crate::Devices::<Test>::get(0).unwrap().metadata.len(),
+			MAX_METADATA_LEN as usize
 		);
-		// Exactly the limit is fine.
-		let exact = vec![b'm'; MAX_METADATA_LEN as usize];
-		assert_ok!(try_register(
-			DeviceKind::Ev,
-			ev_60kwh(),
-			DE_LU,
-			exact,
-			key.signer(),
-			proof(&key, &alice())
-		));
 	});
 }
 

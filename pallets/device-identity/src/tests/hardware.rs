@@ -587,3 +587,103 @@ fn an_unattested_device_is_capped_or_excluded_by_its_region() {
 		assert_eq!(view.eligibility, RewardEligibility::None);
 	});
 }
+
+#[test]
+fn a_sealed_key_moves_with_the_hardware_but_the_sellers_gateways_do_not() {
+	run(|| {
+		maker();
+		let key = device_key();
+		let id = NextDeviceId::<Test>::get();
+		assert_ok!(register_certified(&alice(), &key, certificate(body(&key))));
+		assert_ok!(DeviceIdentity::authorize_gateway(
+			RuntimeOrigin::signed(alice()),
+			id,
+			charlie()
+		));
+
+		assert_ok!(DeviceIdentity::transfer_device(RuntimeOrigin::signed(alice()), id, bob()));
+
+		// The secure element's key cannot have been copied: the wallbox keeps running on it,
+		// hardware-attested, for Bob. Alice's gateway and Alice herself lose their access.
+		let view = <DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap();
+		assert_eq!(view.status, openvpp_primitives::DeviceStatus::Active);
+		assert_eq!(view.signer, key.signer());
+		assert!(view.hardware_attested);
+		assert!(!crate::AwaitingKey::<Test>::contains_key(id));
+		assert!(!DeviceIdentity::is_gateway_authorized(id, &charlie()));
+		assert!(!DeviceIdentity::is_gateway_authorized(id, &alice()));
+		assert!(DeviceIdentity::is_gateway_authorized(id, &bob()));
+		assert_eq!(
+			last_event(),
+			crate::Event::DeviceTransferred { device: id, from: alice(), to: bob() }
+		);
+	});
+}
+
+#[test]
+fn a_key_certified_by_a_revoked_root_key_must_be_rotated_after_transfer() {
+	run(|| {
+		maker();
+		let key = device_key();
+		let id = NextDeviceId::<Test>::get();
+		assert_ok!(register_certified(&alice(), &key, certificate(body(&key))));
+		// The maker's HSM key leaked: its certificates (and the claim that this key never left
+		// a secure element) vouch for nothing any more.
+		assert_ok!(DeviceIdentity::revoke_root_key(root(), 0, 0));
+
+		assert_ok!(DeviceIdentity::transfer_device(RuntimeOrigin::signed(alice()), id, bob()));
+
+		let view = <DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap();
+		assert_eq!(view.status, openvpp_primitives::DeviceStatus::SuspendedByOwner);
+		assert!(crate::AwaitingKey::<Test>::contains_key(id));
+		assert_noop!(
+			DeviceIdentity::reactivate(RuntimeOrigin::signed(bob()), id),
+			Error::<Test>::AwaitingKeyRotation
+		);
+		let bob_key = sr_key("//Bob/wallbox/owner-key");
+		assert_ok!(DeviceIdentity::rotate_key(
+			RuntimeOrigin::signed(bob()),
+			id,
+			bob_key.signer(),
+			rotation_proof(&bob_key, &bob())
+		));
+		let view = <DeviceIdentity as DeviceRegistry<AccountId>>::device(id).unwrap();
+		assert_eq!(view.status, openvpp_primitives::DeviceStatus::Active);
+		assert_eq!(view.signer, bob_key.signer());
+		assert!(view.hardware.is_none());
+		// Without a certificate nor a certifier, the credential no longer says attested.
+		assert_eq!(
+			DeviceIdentity::credential_attribute(id, crate::attribute_keys::ATTESTED),
+			Some(b"no".to_vec())
+		);
+	});
+}
+
+#[test]
+fn oversized_metadata_of_a_certified_device_does_not_decode() {
+	run(|| {
+		maker();
+		let key = device_key();
+		let encode = |len: usize| {
+			// Call index 16 (`register_certified_device`), then its arguments in order.
+			let mut encoded = vec![16u8];
+			(
+				DE_LU,
+				vec![b'm'; len],
+				key.signer(),
+				certificate(body(&key)),
+				Some(proof(&key, &alice())),
+			)
+				.encode_to(&mut encoded);
+			encoded
+		};
+		use codec::Decode;
+		let over = encode(MAX_METADATA_LEN as usize + 1);
+		assert!(crate::Call::<Test>::decode(&mut &over[..]).is_err());
+		let exact = encode(MAX_METADATA_LEN as usize);
+		assert!(matches!(
+			crate::Call::<Test>::decode(&mut &exact[..]),
+			Ok(crate::Call::register_certified_device { .. })
+		));
+	});
+}

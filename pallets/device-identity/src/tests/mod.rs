@@ -14,6 +14,8 @@ mod bad_input;
 mod hardware;
 mod lifecycle;
 mod register;
+mod storage;
+mod transfer;
 
 use crate::{mock::*, HoldReason, NextDeviceId};
 use frame_support::{
@@ -114,10 +116,15 @@ pub fn heat_pump_3kw() -> Nameplate {
 	Nameplate { capacity_wh: 0, max_import_w: 3_000, max_export_w: 0 }
 }
 
+/// Device metadata as the calls take it.
+pub type Metadata = frame_support::BoundedVec<u8, <Test as crate::Config>::MaxMetadataLen>;
+
 /// Typical metadata: manufacturer, model, serial hash, firmware, content id.
-pub fn metadata() -> Vec<u8> {
+pub fn metadata() -> Metadata {
 	br#"{"mfr":"SMA","model":"Sunny Boy 5.0","sn":"b2:5f0c9e","fw":"4.1.2","cid":"bafybei"}"#
 		.to_vec()
+		.try_into()
+		.unwrap()
 }
 
 /// Registers a device for `owner` with a fresh proof; returns its id.

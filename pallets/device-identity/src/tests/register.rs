@@ -29,7 +29,7 @@ fn registers_ev_and_mints_its_credential() {
 		assert_eq!(record.status, DeviceStatus::Active);
 		assert_eq!(record.signer, key.signer());
 		assert_eq!(record.commissioned_ms, START_MS);
-		assert_eq!(record.metadata.to_vec(), metadata());
+		assert_eq!(record.metadata, metadata());
 		assert!(record.gateways.is_empty());
 		assert_eq!(record.attestations, 0);
 		assert_eq!(record.deposit, DEVICE_DEPOSIT);
