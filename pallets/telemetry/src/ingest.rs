@@ -252,3 +252,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 }
+
+impl<T: Config> openvpp_primitives::OnDeviceDecommissioned<T::AccountId> for Pallet<T> {
+	/// Removes the device's state and counters: a decommissioned device submits nothing more
+	/// (its history stays in block bodies and the offchain index).
+	fn on_device_decommissioned(device: DeviceId, _owner: &T::AccountId) -> DispatchResult {
+		DeviceTelemetry::<T>::remove(device);
+		DeviceQuality::<T>::remove(device);
+		Ok(())
+	}
+
+	fn on_device_decommissioned_weight() -> frame_support::weights::Weight {
+		T::DbWeight::get().writes(2)
+	}
+}

@@ -405,6 +405,8 @@ pub mod pallet {
 		TelemetryGraceNotOver,
 		/// The device is suspended by the admin: its payouts are frozen.
 		DeviceSuspended,
+		/// The device is enrolled in an event that is not settled: it cannot be decommissioned.
+		EnrolledInEvent,
 		/// Escrow bookkeeping would overflow or does not cover a payment.
 		EscrowInconsistent,
 	}

@@ -21,7 +21,7 @@
 //! Reads: profile, active enrollment, and for an enrolled device its event and enrollment.
 
 use frame_support::traits::Get;
-use openvpp_primitives::{AcceptedReadings, DeviceKind, OnReadingsAccepted, Watts};
+use openvpp_primitives::{AcceptedReadings, DeviceId, DeviceKind, OnReadingsAccepted, Watts};
 use sp_runtime::Permill;
 
 use crate::{
@@ -145,5 +145,25 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> OnReadingsAccepted<T::AccountId> for Pallet<T> {
 	fn on_readings_accepted(_owner: &T::AccountId, accepted: &AcceptedReadings) {
 		Self::note_accepted(accepted);
+	}
+}
+
+impl<T: Config> openvpp_primitives::OnDeviceDecommissioned<T::AccountId> for Pallet<T> {
+	/// Removes the device's profile; a device still enrolled in an event that is not settled
+	/// cannot be decommissioned (settle or withdraw first).
+	fn on_device_decommissioned(
+		device: DeviceId,
+		_owner: &T::AccountId,
+	) -> sp_runtime::DispatchResult {
+		frame_support::ensure!(
+			!ActiveEnrollment::<T>::contains_key(device),
+			Error::<T>::EnrolledInEvent
+		);
+		Profiles::<T>::remove(device);
+		Ok(())
+	}
+
+	fn on_device_decommissioned_weight() -> frame_support::weights::Weight {
+		T::DbWeight::get().reads_writes(1, 1)
 	}
 }

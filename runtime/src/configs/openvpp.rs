@@ -10,7 +10,8 @@ use sp_runtime::Permill;
 use crate::{
 	configs::governance::{GridAdminOrigin, ValuationAdminOrigin},
 	currency::{CENTS, MILLI_UNITS, UNITS},
-	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Timestamp, V2g,
+	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Telemetry, Timestamp,
+	V2g,
 };
 
 /// One hour: the epoch of telemetry accumulators and rewards (certificates are always
@@ -53,7 +54,8 @@ impl pallet_device_identity::Config for Runtime {
 	type DeviceDeposit = DeviceDeposit;
 	type KeyDeposit = DeviceKeyDeposit;
 	type RetainedDeposit = DeviceRetainedDeposit;
-	type OnDecommissioned = ();
+	// Settlement keeps a retired device's rewards claimable and its value record.
+	type OnDecommissioned = (Telemetry, V2g);
 	type MaxGateways = ConstU32<8>;
 	type MaxMetadataLen = ConstU32<256>;
 	type MaxAttestations = ConstU32<4>;

@@ -3,6 +3,7 @@
 //! the device existed, a year of silence claimed at once, and a day's energy booked to the
 //! hour a bundle ends.
 
+use frame_support::assert_ok;
 use openvpp_primitives::{DeviceKind, DeviceState, HardwareIdentity, Nameplate, Reading};
 use sp_core::H256;
 use sp_runtime::Permill;
@@ -219,5 +220,20 @@ fn an_interval_across_an_hour_is_split_by_its_time() {
 			accepted.hours.iter().map(|h| (h.hour - hour, h.energy_out_wh)).collect();
 		assert_eq!(parts, vec![(11, 500), (12, 501)]);
 		assert_eq!(accepted.hours[0].to_ms, START_MS + 12 * HOUR_MS);
+	});
+}
+
+#[test]
+fn decommissioning_leaves_no_telemetry_state() {
+	new_test_ext().execute_with(|| {
+		use openvpp_primitives::OnDeviceDecommissioned;
+		let battery = battery("//Attack/retired");
+		assert!(DeviceTelemetry::<Test>::get(battery.id).is_some());
+		assert_eq!(DeviceQuality::<Test>::get(battery.id).accepted_bundles, 1);
+		assert_ok!(<Telemetry as OnDeviceDecommissioned<AccountId>>::on_device_decommissioned(
+			battery.id, &OWNER
+		));
+		assert!(!DeviceTelemetry::<Test>::contains_key(battery.id));
+		assert!(!DeviceQuality::<Test>::contains_key(battery.id));
 	});
 }

@@ -84,3 +84,21 @@ fn a_device_suspended_for_fraud_is_not_paid() {
 		assert_eq!(Balances::balance(&ALICE), INITIAL + 66 * VPP / 10);
 	});
 }
+
+#[test]
+fn decommissioning_clears_the_profile_but_not_an_open_enrollment() {
+	test(|| {
+		use openvpp_primitives::OnDeviceDecommissioned;
+		let (event, car, last) = last_quarter_in_flight();
+		let decommission = || {
+			<V2g as OnDeviceDecommissioned<AccountId>>::on_device_decommissioned(car, &ALICE)
+		};
+		// Enrolled and not settled: it cannot go (its delivery is still to be paid).
+		assert_noop!(decommission(), Error::<Test>::EnrolledInEvent);
+		feed_quarters(car, last, &discharging(1, 2_750));
+		assert_ok!(V2g::claim_payment(RuntimeOrigin::signed(ALICE), event, car));
+		assert!(crate::Profiles::<Test>::get(car).is_some());
+		assert_ok!(decommission());
+		assert!(crate::Profiles::<Test>::get(car).is_none());
+	});
+}
