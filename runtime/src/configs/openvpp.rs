@@ -10,8 +10,8 @@ use sp_runtime::Permill;
 use crate::{
 	configs::governance::{GridAdminOrigin, ValuationAdminOrigin},
 	currency::{CENTS, MILLI_UNITS, UNITS},
-	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Telemetry, Timestamp,
-	V2g,
+	Balance, Balances, DeviceIdentity, Runtime, RuntimeHoldReason, Settlement, Telemetry,
+	Timestamp, V2g,
 };
 
 /// One hour: the epoch of telemetry accumulators and rewards (certificates are always
