@@ -8,11 +8,13 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),
 
-	/// Build a chain specification.
+	/// Build a chain specification (`--chain staging:<key file>`: a live network's, from its
+	/// validators' public keys and initial accounts).
 	#[deprecated(note = "use `export-chain-spec` instead")]
 	BuildSpec(sc_cli::BuildSpecCmd),
 
-	/// Export the chain specification.
+	/// Export the chain specification (`--chain staging:<key file>`: a live network's, from its
+	/// validators' public keys and initial accounts).
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
 	/// Validate blocks.

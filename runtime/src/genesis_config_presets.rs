@@ -1,5 +1,9 @@
 //! Genesis presets: `development` (one validator, sudo, funded dev accounts) and
-//! `local_testnet` (four validators alice..dave, no sudo).
+//! `local_testnet` (four validators alice..dave, no sudo). Both use the well-known development
+//! keys, which anyone can sign with: they are for machines and test networks of one's own.
+//!
+//! A real network's genesis is [`network_genesis`], from the public keys its operators supply
+//! (the node builds it from a key file: `--chain staging:<file>`); no preset holds such keys.
 
 use alloc::{vec, vec::Vec};
 use serde_json::Value;
@@ -30,13 +34,13 @@ pub const DEV_EPOCH_MS: u64 = 60_000;
 
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
-	endowed_accounts: Vec<AccountId>,
+	endowed_accounts: Vec<(AccountId, Balance)>,
 	root: Option<AccountId>,
 	fast_governance: bool,
 ) -> Value {
 	let config = RuntimeGenesisConfig {
 		balances: pallet_balances::GenesisConfig {
-			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect(),
+			balances: endowed_accounts,
 			..Default::default()
 		},
 		aura: pallet_aura::GenesisConfig {
@@ -101,11 +105,16 @@ fn extend_openvpp_genesis(json: &mut Value, development: bool) {
 	}
 }
 
+/// The well-known development accounts, each with [`ENDOWMENT`].
+fn endowed_dev_accounts() -> Vec<(AccountId, Balance)> {
+	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), ENDOWMENT)).collect()
+}
+
 /// The `development` preset: Alice validates and holds sudo; the dev accounts are funded.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		endowed_dev_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		true,
 	)
@@ -120,77 +129,20 @@ pub fn local_config_genesis() -> Value {
 			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		endowed_dev_accounts(),
 		None,
 		false,
 	)
 }
 
-/// Name of the staging preset.
-pub const STAGING_PRESET: &str = "staging";
-
-/// Validator keys of the staging network, `(aura sr25519, grandpa ed25519)` public keys.
-///
-/// They are derived from the documented secret URIs `//openvpp//staging//validator-<n>`
-/// (`openvpp-node key inspect "//openvpp//staging//validator-1" --scheme sr25519` and
-/// `--scheme ed25519`), so the shared staging network can be brought up from this repository.
-/// A network that must not be taken over by whoever reads this file generates its own keys
-/// (`openvpp-node key generate --scheme sr25519|ed25519`, see docs/operators.md) and puts
-/// their public keys here.
-pub const STAGING_VALIDATORS: [([u8; 32], [u8; 32]); 4] = [
-	(
-		hex_literal("e0515be73a679dfa4549576612d3b52acde68f29ec99b8dd7a4e235fb44fc231"),
-		hex_literal("7d4fb3bda5bf65bd242e0d9941dcf057cd9d2bf20b514418ba4c8f1740e68092"),
-	),
-	(
-		hex_literal("dc75c38425ec5c5362c2674c633959f5452ca05fb6706aad54a40d646b6aed62"),
-		hex_literal("37ace75f4695ec0e0a77900b93bec65ca9679068f768d56d30eed53d63e3fa5d"),
-	),
-	(
-		hex_literal("ea4858bd88141ae05209023df0b71d03ee701ec152308db6a55dd1d5127b4b1e"),
-		hex_literal("0f4e72a1818c404182a2fde56159c24a4725aaa636482725e99aca52ea3f965a"),
-	),
-	(
-		hex_literal("8800ff891af2da2e17da5620f5f8aefca2f66a00382c39f36cef807c41dfe51d"),
-		hex_literal("22ba38924e39129627c758ca8c9fe12fd1d7cd28abc8f800979d558279eab7e2"),
-	),
-];
-
-/// Parses 64 hex digits at compile time (a bad literal fails the build, never the chain).
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn hex_literal(s: &str) -> [u8; 32] {
-	const fn digit(c: u8) -> u8 {
-		match c {
-			b'0'..=b'9' => c - b'0',
-			b'a'..=b'f' => c - b'a' + 10,
-			_ => panic!("not a lowercase hex digit"),
-		}
-	}
-	let b = s.as_bytes();
-	assert!(b.len() == 64, "expected 64 hex digits");
-	let mut out = [0u8; 32];
-	let mut i = 0;
-	while i < 32 {
-		out[i] = digit(b[2 * i]) * 16 + digit(b[2 * i + 1]);
-		i += 1;
-	}
-	out
-}
-
-/// The `staging` preset: four validators with the keys above, no sudo, governance at
-/// production pace; the validators' accounts are endowed to pay fees and deposits.
-pub fn staging_config_genesis() -> Value {
-	let authorities: Vec<(AuraId, GrandpaId)> = STAGING_VALIDATORS
-		.iter()
-		.map(|(aura, grandpa)| {
-			(
-				sp_core::sr25519::Public::from_raw(*aura).into(),
-				sp_core::ed25519::Public::from_raw(*grandpa).into(),
-			)
-		})
-		.collect();
-	let accounts: Vec<AccountId> =
-		STAGING_VALIDATORS.iter().map(|(aura, _)| AccountId::from(*aura)).collect();
+/// Genesis of a network whose operators supply its validators' public keys (Aura sr25519,
+/// GRANDPA ed25519) and its initial accounts with their balances: no sudo key (admin powers
+/// belong to referenda), governance at production pace, hourly epochs, attested-only regions.
+/// The node checks the keys (no well-known development keys) before it calls this.
+pub fn network_genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	accounts: Vec<(AccountId, Balance)>,
+) -> Value {
 	testnet_genesis(authorities, accounts, None, false)
 }
 
@@ -199,7 +151,6 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
-		STAGING_PRESET => staging_config_genesis(),
 		_ => return None,
 	};
 	serde_json::to_string(&patch).ok().map(|s| s.into_bytes())
@@ -210,6 +161,5 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
-		PresetId::from(STAGING_PRESET),
 	]
 }

@@ -15,7 +15,9 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use openvpp_primitives::{AcceptedReadings, DeviceId, DeviceKind, DeviceState, RegionId};
+use openvpp_primitives::{
+	AcceptedReadings, DeviceId, DeviceKind, DeviceState, HourEnergy, RegionId,
+};
 use sp_runtime::{
 	traits::{Saturating, StaticLookup, Zero},
 	FixedU128, Permill,
@@ -58,6 +60,12 @@ fn report<T: Config>(device: DeviceId, kind: DeviceKind, energy_in_wh: u64, ener
 		last_soc: None,
 		last_state: DeviceState::Discharging,
 		peak_power_w: 5_000,
+		hours: HourEnergy::split(
+			NOON_MS.saturating_sub(900_000),
+			NOON_MS,
+			energy_in_wh,
+			energy_out_wh,
+		),
 	});
 }
 
@@ -105,15 +113,29 @@ fn admin<T: Config>() -> Result<T::RuntimeOrigin, BenchmarkError> {
 	T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)
 }
 
-/// A solar device with 5 kWh of generation at noon and a certificate for all of it.
+/// The hour [`report`] books energy in: its readings end at noon, so the hour before it.
+fn report_hour() -> HourIndex {
+	valuation::hour_of(NOON_MS.saturating_sub(1))
+}
+
+/// A solar device with 5 kWh of generation before noon and a certificate for all of it.
 fn certified<T: Config>(owner: &T::AccountId) -> (DeviceId, CertificateId) {
 	let device = T::BenchmarkHelper::register_device(owner, DeviceKind::SolarPv, REGION, true);
 	report::<T>(device, DeviceKind::SolarPv, 0, 5_000);
-	let hour = valuation::hour_of(NOON_MS);
+	let hour = report_hour();
 	let id = NextCertificateId::<T>::get();
 	let issued = Pallet::<T>::do_issue_certificates(owner.clone(), device, hour, 5_000);
 	assert!(issued.is_ok());
 	(device, id)
+}
+
+/// A certificate of `owner` with 2 kWh of it split off and offered to `to`; the offered record.
+fn offered_part<T: Config>(owner: &T::AccountId, to: &T::AccountId) -> CertificateId {
+	let (_, id) = certified::<T>(owner);
+	let part = NextCertificateId::<T>::get();
+	let offered = Pallet::<T>::do_offer_certificate(owner.clone(), id, to.clone(), 2_000);
+	assert!(offered.is_ok());
+	part
 }
 
 #[benchmarks]
@@ -214,21 +236,59 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::SolarPv, REGION, true);
 		report::<T>(device, DeviceKind::SolarPv, 0, 5_000);
-		let hour = valuation::hour_of(NOON_MS);
+		let hour = report_hour();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), device, hour, 5_000);
 		assert!(Certificates::<T>::get(0).is_some());
 	}
 
+	/// Offering a part: it is split off into a new record of the sender's.
 	#[benchmark]
-	fn transfer_certificate() {
+	fn offer_certificate() {
 		let owner = funded::<T>("owner", 0);
 		let to = funded::<T>("to", 1);
 		let (_, id) = certified::<T>(&owner);
 		let lookup = T::Lookup::unlookup(to.clone());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, lookup, 2_000);
+		_(RawOrigin::Signed(owner.clone()), id, lookup, 2_000);
+		assert_eq!(CertificateCount::<T>::get(&owner), 2);
+		assert_eq!(CertificateCount::<T>::get(&to), 0);
+		assert_eq!(Pallet::<T>::certificate_offers_to(&to, 1).len(), 1);
+	}
+
+	#[benchmark]
+	fn accept_certificate() {
+		let owner = funded::<T>("owner", 0);
+		let to = funded::<T>("to", 1);
+		let part = offered_part::<T>(&owner, &to);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(to.clone()), part);
 		assert_eq!(CertificateCount::<T>::get(&to), 1);
+		assert!(CertificateOffers::<T>::get(part).is_none());
+	}
+
+	/// The worst case: the rejected part goes back into the record it was split off from.
+	#[benchmark]
+	fn reject_certificate() {
+		let owner = funded::<T>("owner", 0);
+		let to = funded::<T>("to", 1);
+		let part = offered_part::<T>(&owner, &to);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(to), part);
+		assert!(Certificates::<T>::get(part).is_none());
+		assert_eq!(CertificateCount::<T>::get(&owner), 1);
+	}
+
+	/// The worst case: the cancelled part goes back into the record it was split off from.
+	#[benchmark]
+	fn cancel_certificate_offer() {
+		let owner = funded::<T>("owner", 0);
+		let to = funded::<T>("to", 1);
+		let part = offered_part::<T>(&owner, &to);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), part);
+		assert!(Certificates::<T>::get(part).is_none());
+		assert_eq!(CertificateCount::<T>::get(&owner), 1);
 	}
 
 	#[benchmark]
@@ -238,7 +298,7 @@ mod benchmarks {
 		let meter =
 			T::BenchmarkHelper::register_device(&owner, DeviceKind::SmartMeter, REGION, true);
 		report::<T>(meter, DeviceKind::SmartMeter, 8_000, 0);
-		let hour = valuation::hour_of(NOON_MS);
+		let hour = report_hour();
 		// The consumer's records for the hour are one short of full.
 		let filler = Retirement {
 			meter,
@@ -326,6 +386,7 @@ mod benchmarks {
 			last_soc: Some(Permill::from_percent(60)),
 			last_state: DeviceState::Discharging,
 			peak_power_w: 5_000,
+			hours: HourEnergy::split(NOON_MS, NOON_MS.saturating_add(900_000), 1_000, 1_200),
 		};
 		#[block]
 		{

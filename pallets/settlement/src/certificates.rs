@@ -8,7 +8,13 @@
 //!   hourly); a late bundle for an hour whose slot was reused is not booked.
 //! - The owner issues certificates for at most the uncertified Wh of an hour: no Wh is
 //!   certified twice.
-//! - Certificates are transferable in part (a part is split into a new record).
+//! - Certificates change hands by offer and acceptance: the holder offers a record, or a part
+//!   of one (split into a new record of the holder's), to a recipient; the offered record stays
+//!   with the holder, counted against the holder's `MaxCertificatesPerOwner` and locked, until
+//!   the recipient accepts it (it then counts against the recipient's limit), rejects it, or the
+//!   holder cancels the offer (a split-off part then goes back into the record it came from).
+//!   Nobody can fill another account's holdings, or block it from issuing its own
+//!   certificates, without its consent.
 //! - Retiring a certificate matches it against the consumption a smart meter owned by the
 //!   caller measured in the same region and hour, and leaves a [`Retirement`] record.
 //!
@@ -21,12 +27,12 @@ use frame_support::{
 	ensure,
 	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
-use openvpp_primitives::{DeviceId, DeviceKind, DeviceRegistry, WattHours};
+use openvpp_primitives::{DeviceId, DeviceKind, DeviceRegistry, DeviceStatus, WattHours};
 use sp_runtime::DispatchResult;
 
 use crate::{
-	pallet::*, BalanceOf, Certificate, CertificateId, HourIndex, HourlyConsumption,
-	HourlyGeneration, Provenance, Retirement, MAX_QUERY_HOURS,
+	pallet::*, BalanceOf, Certificate, CertificateId, CertificateOffer, HourIndex,
+	HourlyConsumption, HourlyGeneration, Provenance, Retirement, MAX_QUERY_HOURS,
 };
 
 impl<T: Config> Pallet<T> {
@@ -129,6 +135,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount_wh > 0, Error::<T>::ZeroAmount);
 		let view = T::Devices::device(device).ok_or(Error::<T>::UnknownDevice)?;
 		ensure!(view.owner == who, Error::<T>::NotDeviceOwner);
+		// A device suspended for suspected fraud earns nothing until it is reactivated: neither
+		// rewards (see `do_claim`) nor certificates from its generation.
+		ensure!(view.status != DeviceStatus::SuspendedByAdmin, Error::<T>::DeviceSuspended);
 		ensure!(
 			view.kind.is_renewable_generator() || view.kind.is_storage(),
 			Error::<T>::NotAGenerator
@@ -159,7 +168,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_transfer_certificate(
+	/// Offers `amount_wh` of certificate `id` to `to`. A part is split off into a new record of
+	/// the sender's (its deposit and its place under the sender's limit); the offered record
+	/// stays the sender's, locked, until `to` accepts or rejects it or the sender cancels.
+	pub(crate) fn do_offer_certificate(
 		who: T::AccountId,
 		id: CertificateId,
 		to: T::AccountId,
@@ -169,26 +181,111 @@ impl<T: Config> Pallet<T> {
 		let mut certificate = Certificates::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
 		ensure!(certificate.owner == who, Error::<T>::NotCertificateOwner);
 		ensure!(to != who, Error::<T>::TransferToSelf);
+		ensure!(!CertificateOffers::<T>::contains_key(id), Error::<T>::CertificateOnOffer);
 		ensure!(amount_wh <= certificate.amount_wh, Error::<T>::ExceedsHolding);
 
-		let new_id = if amount_wh == certificate.amount_wh {
-			let count = CertificateCount::<T>::get(&to);
-			ensure!(count < T::MaxCertificatesPerOwner::get(), Error::<T>::TooManyCertificates);
-			CertificatesByOwner::<T>::remove(&who, id);
-			CertificateCount::<T>::mutate(&who, |c| *c = c.saturating_sub(1));
-			CertificatesByOwner::<T>::insert(&to, id, ());
-			CertificateCount::<T>::insert(&to, count.saturating_add(1));
-			certificate.owner = to.clone();
-			Certificates::<T>::insert(id, certificate);
-			id
+		let (offered, split_from) = if amount_wh == certificate.amount_wh {
+			(id, None)
 		} else {
-			let new_id = Self::create_certificate(&to, &who, amount_wh, certificate.provenance)?;
+			let part = Self::create_certificate(&who, &who, amount_wh, certificate.provenance)?;
 			certificate.amount_wh = certificate.amount_wh.saturating_sub(amount_wh);
 			Certificates::<T>::insert(id, certificate);
-			new_id
+			(part, Some(id))
 		};
-		Self::deposit_event(Event::CertificateTransferred { id, new_id, from: who, to, amount_wh });
+		CertificateOffers::<T>::insert(offered, CertificateOffer { to: to.clone(), split_from });
+		OffersByRecipient::<T>::insert(&to, offered, ());
+		Self::deposit_event(Event::CertificateOffered {
+			id: offered,
+			split_from,
+			from: who,
+			to,
+			amount_wh,
+		});
 		Ok(())
+	}
+
+	/// `who` takes the certificate record `id` offered to it; it then counts against `who`'s
+	/// limit.
+	pub(crate) fn do_accept_certificate(who: T::AccountId, id: CertificateId) -> DispatchResult {
+		let offer = CertificateOffers::<T>::get(id).ok_or(Error::<T>::CertificateNotOffered)?;
+		ensure!(offer.to == who, Error::<T>::NotOfferRecipient);
+		let mut certificate = Certificates::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
+		let count = CertificateCount::<T>::get(&who);
+		ensure!(count < T::MaxCertificatesPerOwner::get(), Error::<T>::TooManyCertificates);
+
+		let from = certificate.owner.clone();
+		let amount_wh = certificate.amount_wh;
+		CertificateOffers::<T>::remove(id);
+		OffersByRecipient::<T>::remove(&who, id);
+		CertificatesByOwner::<T>::remove(&from, id);
+		CertificateCount::<T>::mutate(&from, |c| *c = c.saturating_sub(1));
+		CertificatesByOwner::<T>::insert(&who, id, ());
+		CertificateCount::<T>::insert(&who, count.saturating_add(1));
+		certificate.owner = who.clone();
+		Certificates::<T>::insert(id, certificate);
+		Self::deposit_event(Event::CertificateTransferred { id, from, to: who, amount_wh });
+		Ok(())
+	}
+
+	/// The recipient `who` turns down the offer of certificate `id`.
+	pub(crate) fn do_reject_certificate(who: T::AccountId, id: CertificateId) -> DispatchResult {
+		let offer = CertificateOffers::<T>::get(id).ok_or(Error::<T>::CertificateNotOffered)?;
+		ensure!(offer.to == who, Error::<T>::NotOfferRecipient);
+		let certificate = Certificates::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
+		let from = certificate.owner.clone();
+		let merged_into = Self::withdraw_offer(id, &offer, &certificate)?;
+		Self::deposit_event(Event::CertificateOfferRejected { id, from, to: who, merged_into });
+		Ok(())
+	}
+
+	/// The sender `who` takes back its offer of certificate `id`.
+	pub(crate) fn do_cancel_certificate_offer(
+		who: T::AccountId,
+		id: CertificateId,
+	) -> DispatchResult {
+		let certificate = Certificates::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
+		ensure!(certificate.owner == who, Error::<T>::NotCertificateOwner);
+		let offer = CertificateOffers::<T>::get(id).ok_or(Error::<T>::CertificateNotOffered)?;
+		let merged_into = Self::withdraw_offer(id, &offer, &certificate)?;
+		Self::deposit_event(Event::CertificateOfferCancelled {
+			id,
+			from: who,
+			to: offer.to,
+			merged_into,
+		});
+		Ok(())
+	}
+
+	/// Closes the offer of record `id` (held by the sender). A part split off for the offer goes
+	/// back into the record it came from, if the sender still holds that record and it is not
+	/// on offer itself (the part's record is removed and its deposit returned); the record it
+	/// went into is returned. Otherwise the record simply stays with the sender.
+	fn withdraw_offer(
+		id: CertificateId,
+		offer: &CertificateOffer<T::AccountId>,
+		certificate: &Certificate<T::AccountId, BalanceOf<T>>,
+	) -> Result<Option<CertificateId>, sp_runtime::DispatchError> {
+		let parent = offer.split_from.and_then(|parent_id| {
+			Certificates::<T>::get(parent_id)
+				.filter(|parent| {
+					parent.owner == certificate.owner
+						&& parent.provenance == certificate.provenance
+						&& !CertificateOffers::<T>::contains_key(parent_id)
+				})
+				.map(|parent| (parent_id, parent))
+		});
+		let merged_into = match parent {
+			Some((parent_id, mut parent)) => {
+				parent.amount_wh = parent.amount_wh.saturating_add(certificate.amount_wh);
+				Self::remove_certificate(id, certificate)?;
+				Certificates::<T>::insert(parent_id, parent);
+				Some(parent_id)
+			}
+			None => None,
+		};
+		CertificateOffers::<T>::remove(id);
+		OffersByRecipient::<T>::remove(&offer.to, id);
+		Ok(merged_into)
 	}
 
 	pub(crate) fn do_retire(
@@ -200,6 +297,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount_wh > 0, Error::<T>::ZeroAmount);
 		let mut certificate = Certificates::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
 		ensure!(certificate.owner == who, Error::<T>::NotCertificateOwner);
+		ensure!(!CertificateOffers::<T>::contains_key(id), Error::<T>::CertificateOnOffer);
 		ensure!(amount_wh <= certificate.amount_wh, Error::<T>::ExceedsHolding);
 		let meter_view = T::Devices::device(meter).ok_or(Error::<T>::UnknownDevice)?;
 		ensure!(meter_view.kind == DeviceKind::SmartMeter, Error::<T>::NotASmartMeter);
@@ -244,6 +342,19 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<(CertificateId, Certificate<T::AccountId, BalanceOf<T>>)> {
 		CertificatesByOwner::<T>::iter_key_prefix(owner)
 			.filter_map(|id| Certificates::<T>::get(id).map(|c| (id, c)))
+			.collect()
+	}
+
+	/// Certificate records offered to `recipient` and not yet accepted, rejected or cancelled,
+	/// at most `max` of them. Offers come from any number of senders, each bounded only by its
+	/// own limit, so a reader bounds what it reads.
+	pub fn certificate_offers_to(
+		recipient: &T::AccountId,
+		max: u32,
+	) -> Vec<(CertificateId, Certificate<T::AccountId, BalanceOf<T>>)> {
+		OffersByRecipient::<T>::iter_key_prefix(recipient)
+			.filter_map(|id| Certificates::<T>::get(id).map(|c| (id, c)))
+			.take(usize::try_from(max).unwrap_or(usize::MAX))
 			.collect()
 	}
 

@@ -14,8 +14,9 @@
 //! - **Credit score** ([`credit`]): 0..=1000 from reporting regularity, attestation and
 //!   demand-response reliability (fed by v2g through [`ReliabilityFeed`]).
 //! - **Green certificates** ([`certificates`]): hourly, per device and region, with provenance;
-//!   transferable in part and retired against a smart meter's consumption in the same region
-//!   and hour (24/7 matching), leaving a public [`Retirement`] record.
+//!   offered in whole or in part to a recipient who accepts (nobody can push certificates onto
+//!   an account) and retired against a smart meter's consumption in the same region and hour
+//!   (24/7 matching), leaving a public [`Retirement`] record.
 //!
 //! Telemetry calls [`OnReadingsAccepted`] (implemented by [`Pallet`]) once per accepted
 //! bundle; v2g calls [`ReliabilityFeed`] and [`GridSupportFeed`].
@@ -192,9 +193,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalPaid<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-	/// A device's points in its last active epoch (removed once settled).
+	/// A device's points in an epoch still open for points (removed once settled).
 	#[pallet::storage]
 	pub type DeviceEpochPoints<T: Config> =
+		StorageMap<_, Twox64Concat, DeviceId, EpochPoints, OptionQuery>;
+
+	/// A device's points in the other epoch open for points (an epoch stays open for one more
+	/// epoch after chain time leaves it, for telemetry that lands late; removed once settled).
+	#[pallet::storage]
+	pub type DeviceGracePoints<T: Config> =
 		StorageMap<_, Twox64Concat, DeviceId, EpochPoints, OptionQuery>;
 
 	/// Settled, unclaimed reward per device.
@@ -262,10 +269,29 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Number of certificate records an account holds (at most `MaxCertificatesPerOwner`).
+	/// Number of certificate records an account holds (at most `MaxCertificatesPerOwner`),
+	/// including those it offers to others and that are not yet accepted.
 	#[pallet::storage]
 	pub type CertificateCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Open offers, by the offered record (which its holder keeps until the recipient accepts).
+	#[pallet::storage]
+	pub type CertificateOffers<T: Config> =
+		StorageMap<_, Twox64Concat, CertificateId, CertificateOffer<T::AccountId>, OptionQuery>;
+
+	/// Open offers by recipient. Not counted against the recipient's limit: every entry is a
+	/// record its sender holds, counts and paid the deposit for.
+	#[pallet::storage]
+	pub type OffersByRecipient<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		CertificateId,
+		(),
+		OptionQuery,
+	>;
 
 	/// Issued and retired Wh per (region, hour) bucket.
 	#[pallet::storage]
@@ -444,18 +470,52 @@ pub mod pallet {
 			/// Energy, Wh.
 			amount_wh: WattHours,
 		},
-		/// Certificates changed hands (`new_id` differs from `id` when a part was split off).
-		CertificateTransferred {
-			/// Certificate transferred from.
+		/// A certificate record was offered to another account; its holder keeps it until the
+		/// recipient accepts.
+		CertificateOffered {
+			/// The offered record.
 			id: CertificateId,
-			/// Record the recipient holds.
-			new_id: CertificateId,
-			/// Sender.
+			/// Record it was split off from, when only a part was offered.
+			split_from: Option<CertificateId>,
+			/// Holder offering it.
 			from: T::AccountId,
 			/// Recipient.
 			to: T::AccountId,
 			/// Energy, Wh.
 			amount_wh: WattHours,
+		},
+		/// The recipient accepted an offered certificate record: it changed hands.
+		CertificateTransferred {
+			/// The record.
+			id: CertificateId,
+			/// Previous holder.
+			from: T::AccountId,
+			/// New holder.
+			to: T::AccountId,
+			/// Energy, Wh.
+			amount_wh: WattHours,
+		},
+		/// The recipient turned an offer down; the record stays with its holder.
+		CertificateOfferRejected {
+			/// The offered record.
+			id: CertificateId,
+			/// Holder, who keeps it.
+			from: T::AccountId,
+			/// Recipient who rejected it.
+			to: T::AccountId,
+			/// Record the offered part went back into (then `id` no longer exists).
+			merged_into: Option<CertificateId>,
+		},
+		/// The holder took an offer back.
+		CertificateOfferCancelled {
+			/// The offered record.
+			id: CertificateId,
+			/// Holder, who keeps it.
+			from: T::AccountId,
+			/// Recipient it had been offered to.
+			to: T::AccountId,
+			/// Record the offered part went back into (then `id` no longer exists).
+			merged_into: Option<CertificateId>,
 		},
 		/// Certificates were retired against metered consumption.
 		CertificateRetired {
@@ -483,7 +543,7 @@ pub mod pallet {
 		/// None of the devices has a reward to claim.
 		NothingToClaim,
 		/// The grid administration suspended the device (e.g. suspected fraud): its rewards
-		/// are frozen until it is reactivated.
+		/// and certificate issuance are frozen until it is reactivated.
 		DeviceSuspended,
 		/// A multiplier outside (0, 10], or a premium below 1.0.
 		MultiplierOutOfRange,
@@ -524,6 +584,13 @@ pub mod pallet {
 		/// Green certificates are issued only for hardware-attested devices whose certificate
 		/// is valid now.
 		NotHardwareAttested,
+		/// The certificate record is offered to another account: the offer must be cancelled
+		/// (or rejected) before the holder moves or retires it.
+		CertificateOnOffer,
+		/// The certificate record is not offered to anyone.
+		CertificateNotOffered,
+		/// The certificate record is offered to another account, not to the caller.
+		NotOfferRecipient,
 	}
 
 	#[pallet::hooks]
@@ -645,11 +712,13 @@ pub mod pallet {
 			Self::do_issue_certificates(who, device, hour, amount_wh)
 		}
 
-		/// Transfers `amount_wh` of certificate `id` to `to`; a part is split into a new record
-		/// whose deposit the sender pays.
+		/// Offers `amount_wh` of certificate `id` to `to`, who takes it with
+		/// [`Pallet::accept_certificate`]. A part is split into a new record whose deposit the
+		/// sender pays; until accepted, the offered record stays the sender's (counted against
+		/// the sender's limit) and locked.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::transfer_certificate())]
-		pub fn transfer_certificate(
+		#[pallet::weight(T::WeightInfo::offer_certificate())]
+		pub fn offer_certificate(
 			origin: OriginFor<T>,
 			id: CertificateId,
 			to: <T::Lookup as StaticLookup>::Source,
@@ -657,7 +726,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let to = T::Lookup::lookup(to)?;
-			Self::do_transfer_certificate(who, id, to, amount_wh)
+			Self::do_offer_certificate(who, id, to, amount_wh)
 		}
 
 		/// Retires `amount_wh` of certificate `id` against the consumption `meter` (owned by the
@@ -672,6 +741,33 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_retire(who, id, amount_wh, meter)
+		}
+
+		/// Accepts the certificate record `id` offered to the caller: it becomes the caller's
+		/// (and counts against the caller's limit).
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::accept_certificate())]
+		pub fn accept_certificate(origin: OriginFor<T>, id: CertificateId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_certificate(who, id)
+		}
+
+		/// Rejects the certificate record `id` offered to the caller; it stays with its holder
+		/// (a split-off part goes back into its record).
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::reject_certificate())]
+		pub fn reject_certificate(origin: OriginFor<T>, id: CertificateId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reject_certificate(who, id)
+		}
+
+		/// Cancels the caller's offer of certificate record `id` (a split-off part goes back
+		/// into its record).
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::cancel_certificate_offer())]
+		pub fn cancel_certificate_offer(origin: OriginFor<T>, id: CertificateId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_certificate_offer(who, id)
 		}
 	}
 }

@@ -324,6 +324,17 @@ pub struct Certificate<AccountId, Balance> {
 	pub deposit: Balance,
 }
 
+/// An open offer of a certificate record to another account. The record stays with its
+/// holder, locked, until the recipient accepts or rejects it or the holder cancels.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct CertificateOffer<AccountId> {
+	/// Account the record is offered to.
+	pub to: AccountId,
+	/// Record the offered part was split off from, if the offer split one; the part goes back
+	/// into it when the offer is rejected or cancelled.
+	pub split_from: Option<CertificateId>,
+}
+
 /// Total certificates of one (region, hour) bucket.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct SupplyBucket {

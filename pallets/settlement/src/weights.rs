@@ -58,8 +58,11 @@ pub trait WeightInfo {
 	fn fund_pot() -> Weight;
 	fn claim(n: u32, d: u32, ) -> Weight;
 	fn issue_certificates() -> Weight;
-	fn transfer_certificate() -> Weight;
+	fn offer_certificate() -> Weight;
 	fn retire() -> Weight;
+	fn accept_certificate() -> Weight;
+	fn reject_certificate() -> Weight;
+	fn cancel_certificate_offer() -> Weight;
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_close_epoch(d: u32, ) -> Weight;
 	fn on_readings_accepted() -> Weight;
@@ -218,6 +221,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Settlement::Certificates` (r:1 w:2)
 	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateOffers` (r:1 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
 	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::NextCertificateId` (r:1 w:1)
@@ -228,14 +233,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
 	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	fn transfer_certificate() -> Weight {
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn offer_certificate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `740`
 		//  Estimated: `3593`
 		// Minimum execution time: 82_312_000 picoseconds.
 		Weight::from_parts(89_483_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Settlement::Certificates` (r:1 w:1)
 	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
@@ -262,6 +269,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Minimum execution time: 103_464_000 picoseconds.
 		Weight::from_parts(112_647_000, 4970)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:1 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:1 w:1)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:2 w:2)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:2)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn accept_certificate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `740`
+		//  Estimated: `3593`
+		// Minimum execution time: 82_312_000 picoseconds.
+		Weight::from_parts(89_483_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:2 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:2 w:2)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn reject_certificate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2710`
+		//  Estimated: `4970`
+		// Minimum execution time: 103_464_000 picoseconds.
+		Weight::from_parts(112_647_000, 4970)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:2 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:2 w:2)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn cancel_certificate_offer() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2710`
+		//  Estimated: `4970`
+		// Minimum execution time: 103_464_000 picoseconds.
+		Weight::from_parts(112_647_000, 4970)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -509,6 +581,8 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Settlement::Certificates` (r:1 w:2)
 	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateOffers` (r:1 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
 	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::NextCertificateId` (r:1 w:1)
@@ -519,14 +593,16 @@ impl WeightInfo for () {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
 	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	fn transfer_certificate() -> Weight {
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn offer_certificate() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `740`
 		//  Estimated: `3593`
 		// Minimum execution time: 82_312_000 picoseconds.
 		Weight::from_parts(89_483_000, 3593)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Settlement::Certificates` (r:1 w:1)
 	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
@@ -553,6 +629,71 @@ impl WeightInfo for () {
 		// Minimum execution time: 103_464_000 picoseconds.
 		Weight::from_parts(112_647_000, 4970)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:1 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:1 w:1)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:2 w:2)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:2)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn accept_certificate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `740`
+		//  Estimated: `3593`
+		// Minimum execution time: 82_312_000 picoseconds.
+		Weight::from_parts(89_483_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:2 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:2 w:2)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn reject_certificate() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2710`
+		//  Estimated: `4970`
+		// Minimum execution time: 103_464_000 picoseconds.
+		Weight::from_parts(112_647_000, 4970)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Settlement::CertificateOffers` (r:2 w:1)
+	/// Proof: `Settlement::CertificateOffers` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::Certificates` (r:2 w:2)
+	/// Proof: `Settlement::Certificates` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificateCount` (r:1 w:1)
+	/// Proof: `Settlement::CertificateCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::CertificatesByOwner` (r:0 w:1)
+	/// Proof: `Settlement::CertificatesByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Settlement::OffersByRecipient` (r:0 w:1)
+	/// Proof: `Settlement::OffersByRecipient` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn cancel_certificate_offer() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2710`
+		//  Estimated: `4970`
+		// Minimum execution time: 103_464_000 picoseconds.
+		Weight::from_parts(112_647_000, 4970)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)

@@ -8,7 +8,11 @@ use sp_runtime::BuildStorage;
 /// State of `preset`, at block 1.
 pub fn ext_of(preset: &str) -> sp_io::TestExternalities {
 	let json = get_preset(&PresetId::from(preset)).expect("preset exists");
-	let mut patch: serde_json::Value = serde_json::from_slice(&json).expect("preset is JSON");
+	ext_of_patch(serde_json::from_slice(&json).expect("preset is JSON"))
+}
+
+/// State of the default genesis with `patch` applied (as the genesis builder does), at block 1.
+pub fn ext_of_patch(mut patch: serde_json::Value) -> sp_io::TestExternalities {
 	let mut full = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
 	merge(&mut full, &mut patch);
 	let config: RuntimeGenesisConfig = serde_json::from_value(full).expect("preset decodes");

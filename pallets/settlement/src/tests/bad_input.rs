@@ -96,7 +96,7 @@ fn bad_claims_are_refused() {
 		let battery = MockRegistry::add(BOB, DeviceKind::Battery, 1, true);
 		report(roof, hour_ms(0) + 1_800_000, 0, 3_000);
 		report(battery, hour_ms(0) + 1_800_000, 0, 3_000);
-		advance_to_epoch(1);
+		advance_to_epoch(2);
 		let alice = || RuntimeOrigin::signed(ALICE);
 		assert_noop!(
 			Settlement::claim(alice(), devices(vec![roof, 77])),
@@ -159,7 +159,7 @@ fn issuance_without_funds_for_the_deposit_is_refused() {
 }
 
 #[test]
-fn bad_transfers_are_refused() {
+fn bad_offers_are_refused() {
 	test(|| {
 		let roof = MockRegistry::add(ALICE, DeviceKind::SolarPv, 1, true);
 		report(roof, hour_ms(0) + 3_000_000, 0, 3_000);
@@ -169,20 +169,21 @@ fn bad_transfers_are_refused() {
 			hour(0),
 			3_000
 		));
-		let transfer = |who, id, to, amount| {
-			Settlement::transfer_certificate(RuntimeOrigin::signed(who), id, to, amount)
+		let offer = |who, id, to, amount| {
+			Settlement::offer_certificate(RuntimeOrigin::signed(who), id, to, amount)
 		};
-		assert_noop!(transfer(ALICE, 0, BOB, 0), Error::<Test>::ZeroAmount);
-		assert_noop!(transfer(ALICE, 5, BOB, 100), Error::<Test>::UnknownCertificate);
-		assert_noop!(transfer(BOB, 0, DAVE, 100), Error::<Test>::NotCertificateOwner);
-		assert_noop!(transfer(ALICE, 0, ALICE, 100), Error::<Test>::TransferToSelf);
-		assert_noop!(transfer(ALICE, 0, BOB, 3_001), Error::<Test>::ExceedsHolding);
-		// Bob holds the most records allowed (8).
-		for _ in 0..8 {
-			assert_ok!(transfer(ALICE, 0, BOB, 100));
+		assert_noop!(offer(ALICE, 0, BOB, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(offer(ALICE, 5, BOB, 100), Error::<Test>::UnknownCertificate);
+		assert_noop!(offer(BOB, 0, DAVE, 100), Error::<Test>::NotCertificateOwner);
+		assert_noop!(offer(ALICE, 0, ALICE, 100), Error::<Test>::TransferToSelf);
+		assert_noop!(offer(ALICE, 0, BOB, 3_001), Error::<Test>::ExceedsHolding);
+		// Parts on offer stay the sender's: Alice holds the most records allowed (8).
+		for _ in 0..7 {
+			assert_ok!(offer(ALICE, 0, BOB, 100));
 		}
-		assert_noop!(transfer(ALICE, 0, BOB, 100), Error::<Test>::TooManyCertificates);
-		assert_noop!(transfer(ALICE, 0, BOB, 2_200), Error::<Test>::TooManyCertificates);
+		assert_noop!(offer(ALICE, 0, BOB, 100), Error::<Test>::TooManyCertificates);
+		assert_ok!(offer(ALICE, 0, BOB, 2_300));
+		assert_noop!(offer(ALICE, 0, DAVE, 2_300), Error::<Test>::CertificateOnOffer);
 	});
 }
 
@@ -200,12 +201,8 @@ fn bad_retirements_are_refused() {
 			hour(0),
 			3_000
 		));
-		assert_ok!(Settlement::transfer_certificate(
-			RuntimeOrigin::signed(ALICE),
-			0,
-			CHARLIE,
-			3_000
-		));
+		assert_ok!(Settlement::offer_certificate(RuntimeOrigin::signed(ALICE), 0, CHARLIE, 3_000));
+		assert_ok!(Settlement::accept_certificate(RuntimeOrigin::signed(CHARLIE), 0));
 		let retire = |who, id, amount, meter| {
 			Settlement::retire(RuntimeOrigin::signed(who), id, amount, meter)
 		};

@@ -1,12 +1,14 @@
-//! Hourly green certificates: issuance, partial transfer, 24/7-matched retirement.
+//! Hourly green certificates: issuance, offers (in whole or in part) and their acceptance,
+//! rejection or cancellation, 24/7-matched retirement.
 
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use openvpp_primitives::{DeviceId, DeviceKind};
 
 use super::{hour, hour_ms};
 use crate::{
-	mock::*, CertificateCount, CertificateSupply, Certificates, Error, Event, HoldReason,
-	Provenance, Retirement, SupplyBucket,
+	mock::*, CertificateCount, CertificateOffer, CertificateOffers, CertificateSupply,
+	Certificates, Error, Event, HoldReason, NextCertificateId, OffersByRecipient, Provenance,
+	Retirement, SupplyBucket,
 };
 
 const REGION: u16 = 1;
@@ -15,8 +17,31 @@ fn issue(who: AccountId, device: DeviceId, h: u64, amount_wh: u64) -> sp_runtime
 	Settlement::issue_certificates(RuntimeOrigin::signed(who), device, hour(h), amount_wh)
 }
 
+fn offer(who: AccountId, id: u64, to: AccountId, amount_wh: u64) -> sp_runtime::DispatchResult {
+	Settlement::offer_certificate(RuntimeOrigin::signed(who), id, to, amount_wh)
+}
+
+fn accept(who: AccountId, id: u64) -> sp_runtime::DispatchResult {
+	Settlement::accept_certificate(RuntimeOrigin::signed(who), id)
+}
+
+fn reject(who: AccountId, id: u64) -> sp_runtime::DispatchResult {
+	Settlement::reject_certificate(RuntimeOrigin::signed(who), id)
+}
+
+fn cancel(who: AccountId, id: u64) -> sp_runtime::DispatchResult {
+	Settlement::cancel_certificate_offer(RuntimeOrigin::signed(who), id)
+}
+
+/// Offers `amount_wh` of record `id` to `to`, who accepts it.
 fn transfer(who: AccountId, id: u64, to: AccountId, amount_wh: u64) -> sp_runtime::DispatchResult {
-	Settlement::transfer_certificate(RuntimeOrigin::signed(who), id, to, amount_wh)
+	let offered = if Certificates::<Test>::get(id).is_some_and(|c| c.amount_wh == amount_wh) {
+		id
+	} else {
+		NextCertificateId::<Test>::get()
+	};
+	offer(who, id, to, amount_wh)?;
+	accept(to, offered)
 }
 
 fn retire(who: AccountId, id: u64, amount_wh: u64, meter: DeviceId) -> sp_runtime::DispatchResult {
@@ -69,7 +94,8 @@ fn issue_transfer_in_part_and_retire_against_hourly_consumption() {
 			amount_wh: 3_000
 		}));
 
-		// Alice sells 1.2 kWh to Charlie: split into a new record, deposit paid by Alice.
+		// Alice sells 1.2 kWh to Charlie: split into a new record, deposit paid by Alice, which
+		// Charlie accepts.
 		assert_ok!(transfer(ALICE, 0, CHARLIE, 1_200));
 		assert_eq!(Certificates::<Test>::get(0).unwrap().amount_wh, 1_800);
 		let split = Certificates::<Test>::get(1).unwrap();
@@ -112,7 +138,6 @@ fn a_whole_transfer_moves_the_record() {
 		assert_eq!(CertificateCount::<Test>::get(BOB), 1);
 		assert!(settlement_events().contains(&Event::CertificateTransferred {
 			id: 0,
-			new_id: 0,
 			from: ALICE,
 			to: BOB,
 			amount_wh: 3_200
@@ -201,5 +226,171 @@ fn generation_older_than_the_window_can_no_longer_be_certified() {
 		report(roof, hour_ms(12) + 1_800_000, 0, 500);
 		assert_eq!(Settlement::generation_in(roof, hour(60)).unwrap().renewable_wh, 2_000);
 		assert_ok!(issue(ALICE, roof, 60, 2_000));
+	});
+}
+
+#[test]
+fn an_offer_waits_for_the_recipient() {
+	test(|| {
+		let (roof, _) = roof_and_meter();
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		// Alice offers 1.2 kWh to Charlie: the part is a new record, still Alice's.
+		assert_ok!(offer(ALICE, 0, CHARLIE, 1_200));
+		let part = Certificates::<Test>::get(1).unwrap();
+		assert_eq!((part.owner, part.amount_wh, part.depositor), (ALICE, 1_200, ALICE));
+		assert_eq!(Certificates::<Test>::get(0).unwrap().amount_wh, 2_000);
+		assert_eq!(
+			CertificateOffers::<Test>::get(1),
+			Some(CertificateOffer { to: CHARLIE, split_from: Some(0) })
+		);
+		assert!(OffersByRecipient::<Test>::contains_key(CHARLIE, 1));
+		assert_eq!(CertificateCount::<Test>::get(ALICE), 2);
+		assert_eq!(CertificateCount::<Test>::get(CHARLIE), 0);
+		assert!(settlement_events().contains(&Event::CertificateOffered {
+			id: 1,
+			split_from: Some(0),
+			from: ALICE,
+			to: CHARLIE,
+			amount_wh: 1_200
+		}));
+		assert_eq!(Settlement::certificate_offers_to(&CHARLIE, 8), vec![(1, part)]);
+		assert!(Settlement::certificates_of(&CHARLIE).is_empty());
+
+		assert_ok!(accept(CHARLIE, 1));
+		assert_eq!(Certificates::<Test>::get(1).unwrap().owner, CHARLIE);
+		assert_eq!(CertificateCount::<Test>::get(ALICE), 1);
+		assert_eq!(CertificateCount::<Test>::get(CHARLIE), 1);
+		assert!(CertificateOffers::<Test>::get(1).is_none());
+		assert!(Settlement::certificate_offers_to(&CHARLIE, 8).is_empty());
+		// The deposit of the part stays Alice's until the record is used up.
+		assert_eq!(held(ALICE), 2 * CertificateDeposit::get());
+		assert!(settlement_events().contains(&Event::CertificateTransferred {
+			id: 1,
+			from: ALICE,
+			to: CHARLIE,
+			amount_wh: 1_200
+		}));
+	});
+}
+
+#[test]
+fn a_rejected_part_goes_back_into_its_record() {
+	test(|| {
+		let (roof, _) = roof_and_meter();
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		assert_ok!(offer(ALICE, 0, BOB, 1_200));
+		assert_eq!(held(ALICE), 2 * CertificateDeposit::get());
+		assert_ok!(reject(BOB, 1));
+		// As before the offer: one record of 3.2 kWh, one deposit.
+		assert!(Certificates::<Test>::get(1).is_none());
+		assert_eq!(Certificates::<Test>::get(0).unwrap().amount_wh, 3_200);
+		assert_eq!(CertificateCount::<Test>::get(ALICE), 1);
+		assert_eq!(held(ALICE), CertificateDeposit::get());
+		assert!(CertificateOffers::<Test>::get(1).is_none());
+		assert!(!OffersByRecipient::<Test>::contains_key(BOB, 1));
+		assert!(settlement_events().contains(&Event::CertificateOfferRejected {
+			id: 1,
+			from: ALICE,
+			to: BOB,
+			merged_into: Some(0)
+		}));
+	});
+}
+
+#[test]
+fn a_cancelled_offer_leaves_the_record_with_its_sender() {
+	test(|| {
+		let (roof, meter) = roof_and_meter();
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		// A whole record offered and taken back stays as it was.
+		assert_ok!(offer(ALICE, 0, BOB, 3_200));
+		assert_ok!(cancel(ALICE, 0));
+		assert_eq!(Certificates::<Test>::get(0).unwrap().owner, ALICE);
+		assert!(CertificateOffers::<Test>::get(0).is_none());
+		assert!(settlement_events().contains(&Event::CertificateOfferCancelled {
+			id: 0,
+			from: ALICE,
+			to: BOB,
+			merged_into: None
+		}));
+
+		// A part whose record went to someone else meanwhile stays a record of its own.
+		assert_ok!(offer(ALICE, 0, BOB, 1_000));
+		assert_ok!(transfer(ALICE, 0, CHARLIE, 2_200));
+		assert_ok!(cancel(ALICE, 1));
+		let part = Certificates::<Test>::get(1).unwrap();
+		assert_eq!((part.owner, part.amount_wh), (ALICE, 1_000));
+		assert_eq!(CertificateCount::<Test>::get(ALICE), 1);
+		assert!(settlement_events().contains(&Event::CertificateOfferCancelled {
+			id: 1,
+			from: ALICE,
+			to: BOB,
+			merged_into: None
+		}));
+		// Charlie retires what he accepted.
+		assert_ok!(retire(CHARLIE, 0, 1_500, meter));
+	});
+}
+
+#[test]
+fn an_offered_record_is_locked_until_the_offer_closes() {
+	test(|| {
+		let (roof, _) = roof_and_meter();
+		let alices_meter = MockRegistry::add(ALICE, DeviceKind::SmartMeter, REGION, true);
+		report(alices_meter, hour_ms(12) + 3_000_000, 2_000, 0);
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		assert_ok!(offer(ALICE, 0, BOB, 3_200));
+		// Alice cannot offer it twice, nor retire what Bob may still accept.
+		assert_noop!(offer(ALICE, 0, CHARLIE, 3_200), Error::<Test>::CertificateOnOffer);
+		assert_noop!(offer(ALICE, 0, CHARLIE, 1_000), Error::<Test>::CertificateOnOffer);
+		assert_noop!(retire(ALICE, 0, 1_000, alices_meter), Error::<Test>::CertificateOnOffer);
+		assert_ok!(cancel(ALICE, 0));
+		assert_ok!(retire(ALICE, 0, 1_000, alices_meter));
+	});
+}
+
+#[test]
+fn an_open_offer_counts_against_its_sender() {
+	test(|| {
+		let (roof, _) = roof_and_meter();
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		// One record and seven parts on offer to Bob: Alice's eight.
+		for _ in 0..7 {
+			assert_ok!(offer(ALICE, 0, BOB, 100));
+		}
+		assert_eq!(CertificateCount::<Test>::get(ALICE), 8);
+		assert_noop!(offer(ALICE, 0, BOB, 100), Error::<Test>::TooManyCertificates);
+		// A whole record needs no new one.
+		assert_ok!(offer(ALICE, 0, CHARLIE, 2_500));
+		assert_eq!(Settlement::certificate_offers_to(&BOB, 16).len(), 7);
+		assert_eq!(Settlement::certificate_offers_to(&BOB, 3).len(), 3);
+	});
+}
+
+#[test]
+fn bad_offer_answers_are_refused() {
+	test(|| {
+		let (roof, _) = roof_and_meter();
+		let bobs_battery = MockRegistry::add(BOB, DeviceKind::Battery, REGION, true);
+		report(bobs_battery, hour_ms(12) + 3_000_000, 0, 5_000);
+		assert_ok!(issue(ALICE, roof, 12, 3_200));
+		assert_ok!(offer(ALICE, 0, BOB, 1_200));
+		// Record 0 is Alice's, not on offer; record 1 is on offer to Bob; no record 9.
+		assert_noop!(accept(BOB, 0), Error::<Test>::CertificateNotOffered);
+		assert_noop!(reject(BOB, 0), Error::<Test>::CertificateNotOffered);
+		assert_noop!(cancel(ALICE, 0), Error::<Test>::CertificateNotOffered);
+		assert_noop!(accept(BOB, 9), Error::<Test>::CertificateNotOffered);
+		assert_noop!(cancel(ALICE, 9), Error::<Test>::UnknownCertificate);
+		assert_noop!(accept(CHARLIE, 1), Error::<Test>::NotOfferRecipient);
+		assert_noop!(reject(CHARLIE, 1), Error::<Test>::NotOfferRecipient);
+		assert_noop!(accept(ALICE, 1), Error::<Test>::NotOfferRecipient);
+		assert_noop!(cancel(BOB, 1), Error::<Test>::NotCertificateOwner);
+		// Bob holds the most records allowed (eight of his own): he must make room first.
+		for _ in 0..8 {
+			assert_ok!(issue(BOB, bobs_battery, 12, 500));
+		}
+		assert_noop!(accept(BOB, 1), Error::<Test>::TooManyCertificates);
+		// Nothing moved: the offer is still open and can be turned down.
+		assert_ok!(reject(BOB, 1));
 	});
 }

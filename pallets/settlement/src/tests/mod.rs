@@ -7,7 +7,9 @@ use crate::{
 	EpochIndex, HourIndex,
 };
 
+mod attacks;
 mod bad_input;
+mod certificate_attacks;
 mod certificates;
 mod credit;
 mod epochs;
