@@ -222,7 +222,8 @@ mod benchmarks {
 			devices.push(device);
 		}
 		fleet::<T>(d, epoch, true);
-		Pallet::<T>::advance_epoch(epoch.saturating_add(1));
+		// Past the epoch's grace epoch: it is closed.
+		Pallet::<T>::advance_epoch(epoch.saturating_add(2));
 		let devices: BoundedVec<DeviceId, T::MaxDevicesPerClaim> =
 			devices.try_into().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
@@ -345,17 +346,20 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		fill_pot::<T>();
 		standard_params::<T>();
+		// The epoch before noon, in its grace epoch (the noon hour) until the next one starts.
 		let closing = Pallet::<T>::epoch_of(NOON_MS).saturating_sub(1);
-		CurrentEpoch::<T>::put(closing);
+		CurrentEpoch::<T>::put(closing.saturating_add(1));
 		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
 		report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
 		fleet::<T>(d.saturating_sub(1), closing, false);
 		PendingParams::<T>::put((
-			closing.saturating_add(1),
+			closing.saturating_add(2),
 			ValuationParams::standard(2_000_000u32.into(), 1_000_000_000u32.into()),
 		));
-		// The first block whose parent's time is past the boundary.
-		T::BenchmarkHelper::set_time_ms(NOON_MS.saturating_add(6_000));
+		// The first block whose parent's time is past the grace epoch's end.
+		T::BenchmarkHelper::set_time_ms(
+			NOON_MS.saturating_add(Pallet::<T>::epoch_duration_ms()).saturating_add(6_000),
+		);
 		#[block]
 		{
 			Pallet::<T>::do_on_initialize();
@@ -372,8 +376,9 @@ mod benchmarks {
 		standard_params::<T>();
 		let device = T::BenchmarkHelper::register_device(&owner, DeviceKind::Battery, REGION, true);
 		report::<T>(device, DeviceKind::Battery, 2_000, 5_000);
-		// The device's previous epoch is closed and gets settled on the next report.
-		Pallet::<T>::advance_epoch(CurrentEpoch::<T>::get().saturating_add(1));
+		// The device's previous epoch is closed (its grace epoch is over too) and gets settled
+		// on the next report.
+		Pallet::<T>::advance_epoch(CurrentEpoch::<T>::get().saturating_add(2));
 		let bundle = AcceptedReadings {
 			device,
 			kind: DeviceKind::Battery,
