@@ -33,13 +33,22 @@
 //!
 //! One bad entry never sinks the good ones beside it: [`parse_feed`] returns every bundle it
 //! could build and, separately, why each other entry was skipped.
+//!
+//! A feed is untrusted input to a node's offchain worker, whose heap is small and shared by
+//! every feed: [`parse_feed`] reads a body of at most [`MAX_FEED_BYTES`] as a stream of typed
+//! entries, with every array and text field capped (see the `MAX_*` constants), so what it
+//! keeps is bounded whatever the body holds.
 
 // Calendar arithmetic on parsed (bounded) dates and float unit scaling; offchain code only.
 #![allow(clippy::arithmetic_side_effects)]
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{borrow::Cow, format, string::String, vec::Vec};
 use codec::{Decode, Encode};
-use serde::{Deserialize, Serialize};
+use core::marker::PhantomData;
+use serde::{
+	de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor},
+	Deserialize, Deserializer, Serialize,
+};
 use sp_runtime::BoundedVec;
 
 use crate::{pack_readings, Bundle, DeviceId, DeviceSignature, DeviceState, Reading};
@@ -58,6 +67,30 @@ pub const MEASURAND_IMPORT: &str = "Energy.Active.Import.Register";
 pub const MEASURAND_EXPORT: &str = "Energy.Active.Export.Register";
 /// OCPP measurand of the state of charge.
 pub const MEASURAND_SOC: &str = "SoC";
+
+/// Largest feed body read, bytes: a page of some 1,600 bundles of four readings in OpenVPP JSON
+/// (about 640 bytes each), of 100 bundles of a day's 96 quarter-hour readings, or of 200 OCMF
+/// records of a charging session.
+pub const MAX_FEED_BYTES: usize = 1024 * 1024;
+/// Most entries (bundles, or OCPP meter values) read from one feed body; later ones are
+/// skipped unread and counted in [`ParsedFeed::truncated`].
+pub const MAX_FEED_ENTRIES: usize = 1_024;
+/// Most OCPP `MeterValuesRequest`s read from one feed body.
+pub const MAX_FEED_REQUESTS: usize = 1_024;
+/// Most sampled values in one OCPP meter value: registers, SoC, and power, current and voltage
+/// of three phases fit many times over.
+pub const MAX_SAMPLED_VALUES: u32 = 64;
+/// Longest `signedMeterData`, bytes: base64 of a 4 KiB OCMF record, or of a bundle of several
+/// hundred readings.
+pub const MAX_SIGNED_DATA_LEN: usize = 32 * 1024;
+/// Longest `publicKey`, bytes: a meter key as PEM, base64 or hex of its DER form.
+pub const MAX_PUBLIC_KEY_LEN: usize = 1_024;
+/// Longest bundle `signature`, bytes (`0x` and the hex of a 66-byte encoded signature fit).
+pub const MAX_SIGNATURE_LEN: usize = 256;
+/// Longest name-like text (format, state, measurand, unit, methods, timestamp), bytes.
+pub const MAX_NAME_LEN: usize = 64;
+/// Longest error text kept from the JSON reader, bytes.
+const MAX_ERROR_LEN: usize = 200;
 
 /// An OpenVPP bundle document.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -191,6 +224,12 @@ pub enum FeedError {
 	BadOcmfRecord,
 	/// `publicKey` of an OCMF value is missing or not a meter key.
 	BadMeterKey,
+	/// The body is larger than [`MAX_FEED_BYTES`] (its length).
+	BodyTooLarge(usize),
+	/// A text field (named) is longer than its cap.
+	TextTooLong(&'static str),
+	/// An OCPP meter value with more than [`MAX_SAMPLED_VALUES`] sampled values (how many).
+	TooManySampledValues(usize),
 }
 
 impl core::fmt::Display for FeedError {
@@ -212,6 +251,13 @@ impl core::fmt::Display for FeedError {
 				write!(f, "signedMeterData is neither an OCMF record nor base64 of one")
 			}
 			Self::BadMeterKey => write!(f, "publicKey is missing or not a meter public key"),
+			Self::BodyTooLarge(n) => {
+				write!(f, "body of {n} bytes is larger than {MAX_FEED_BYTES} bytes")
+			}
+			Self::TextTooLong(field) => write!(f, "{field} is longer than a feed may carry"),
+			Self::TooManySampledValues(n) => {
+				write!(f, "{n} sampled values in one meter value (at most {MAX_SAMPLED_VALUES})")
+			}
 		}
 	}
 }
@@ -233,6 +279,8 @@ pub struct ParsedFeed<MaxReadings: sp_core::Get<u32>> {
 	pub ocmf: Vec<OcmfEntry>,
 	/// Entries that were skipped: (position in the feed, why).
 	pub skipped: Vec<(usize, FeedError)>,
+	/// Entries (or OCPP requests) past the caps, skipped unread.
+	pub truncated: usize,
 }
 
 /// Lower-case name of a device state, as feeds write it.
@@ -259,40 +307,563 @@ fn parse_state(name: &str) -> Result<DeviceState, FeedError> {
 	.ok_or_else(|| FeedError::UnknownState(name.into()))
 }
 
-/// Parses a feed body of either format.
+/// Parses a feed body of either format, reading at most [`MAX_FEED_ENTRIES`] entries.
 pub fn parse_feed<MaxReadings: sp_core::Get<u32>>(
 	body: &[u8],
 ) -> Result<ParsedFeed<MaxReadings>, FeedError> {
-	let value: serde_json::Value =
-		serde_json::from_slice(body).map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
-	let mut parsed = ParsedFeed { bundles: Vec::new(), ocmf: Vec::new(), skipped: Vec::new() };
-	let mut push = |index: usize, entry: Result<FeedEntry<MaxReadings>, FeedError>| match entry {
-		Ok(FeedEntry::Bundle(b)) => parsed.bundles.push(b),
-		Ok(FeedEntry::Ocmf(o)) => parsed.ocmf.push(o),
-		Err(e) => parsed.skipped.push((index, e)),
-	};
-	if value.get("format").is_some() {
-		let doc: FeedDocument =
-			serde_json::from_value(value).map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
-		if doc.format != OPENVPP_FORMAT {
-			return Err(FeedError::UnknownFormat(doc.format));
-		}
-		for (i, b) in doc.bundles.iter().enumerate() {
-			push(i, bundle_from_json(b).map(FeedEntry::Bundle));
-		}
-	} else {
-		let requests: Vec<MeterValuesRequest> = if value.is_array() {
-			serde_json::from_value(value)
-		} else {
-			serde_json::from_value(value).map(|r| alloc::vec![r])
-		}
-		.map_err(|e| FeedError::NotAFeed(format!("{e}")))?;
-		let meter_values = requests.iter().flat_map(|r| r.meter_value.iter());
-		for (i, mv) in meter_values.enumerate() {
-			push(i, entry_from_meter_value(mv));
+	parse_feed_limited(body, MAX_FEED_ENTRIES)
+}
+
+/// Parses a feed body of either format, reading at most `max_entries` entries (and never more
+/// than [`MAX_FEED_ENTRIES`]).
+///
+/// The body is read as a stream of typed entries, each converted as soon as it is read: no
+/// tree of the whole document is built, text is borrowed from the body (never copied when it
+/// is longer than its field allows), arrays are read up to their cap and the rest is skipped
+/// unread, unknown fields are skipped, and nesting deeper than the JSON reader's recursion
+/// limit (128) is refused. What is kept is bounded by the caps, whatever the body holds.
+pub fn parse_feed_limited<MaxReadings: sp_core::Get<u32>>(
+	body: &[u8],
+	max_entries: usize,
+) -> Result<ParsedFeed<MaxReadings>, FeedError> {
+	if body.len() > MAX_FEED_BYTES {
+		return Err(FeedError::BodyTooLarge(body.len()));
+	}
+	let mut sink = Sink::<MaxReadings>::new(max_entries.min(MAX_FEED_ENTRIES));
+	let mut reader = serde_json::Deserializer::from_slice(body);
+	let shape = serde::de::DeserializeSeed::deserialize(TopSeed(&mut sink), &mut reader)
+		.map_err(not_a_feed)?;
+	reader.end().map_err(not_a_feed)?;
+	if let Shape::Document(format) = shape {
+		let format = format.text("format")?;
+		if format != OPENVPP_FORMAT {
+			return Err(FeedError::UnknownFormat(format.into()));
 		}
 	}
-	Ok(parsed)
+	Ok(sink.parsed)
+}
+
+/// `NotAFeed` with the reader's message, cut to [`MAX_ERROR_LEN`] bytes (a message can quote
+/// the offending text, which a hostile body makes as long as itself).
+fn not_a_feed(error: serde_json::Error) -> FeedError {
+	let mut message = BoundedText(String::new());
+	// `BoundedText` never fails; a formatting error would only shorten the message.
+	let _ = core::fmt::write(&mut message, format_args!("{error}"));
+	FeedError::NotAFeed(message.0)
+}
+
+/// A `fmt::Write` that keeps the first [`MAX_ERROR_LEN`] bytes written and drops the rest.
+struct BoundedText(String);
+
+impl core::fmt::Write for BoundedText {
+	fn write_str(&mut self, s: &str) -> core::fmt::Result {
+		let room = MAX_ERROR_LEN.saturating_sub(self.0.len());
+		let mut end = room.min(s.len());
+		while !s.is_char_boundary(end) {
+			end = end.saturating_sub(1);
+		}
+		self.0.push_str(s.get(..end).unwrap_or_default());
+		Ok(())
+	}
+}
+
+/// What a feed yields while it is being read.
+struct Sink<MaxReadings: sp_core::Get<u32>> {
+	parsed: ParsedFeed<MaxReadings>,
+	/// Entries read so far (the next entry's position).
+	entries: usize,
+	/// Entries to read at most.
+	max_entries: usize,
+}
+
+impl<MaxReadings: sp_core::Get<u32>> Sink<MaxReadings> {
+	fn new(max_entries: usize) -> Self {
+		Self {
+			parsed: ParsedFeed {
+				bundles: Vec::new(),
+				ocmf: Vec::new(),
+				skipped: Vec::new(),
+				truncated: 0,
+			},
+			entries: 0,
+			max_entries,
+		}
+	}
+
+	fn is_full(&self) -> bool {
+		self.entries >= self.max_entries
+	}
+
+	fn push(&mut self, entry: Result<FeedEntry<MaxReadings>, FeedError>) {
+		let index = self.entries;
+		self.entries = self.entries.saturating_add(1);
+		match entry {
+			Ok(FeedEntry::Bundle(b)) => self.parsed.bundles.push(b),
+			Ok(FeedEntry::Ocmf(o)) => self.parsed.ocmf.push(o),
+			Err(e) => self.parsed.skipped.push((index, e)),
+		}
+	}
+
+	/// Skips the rest of an array unread, counting its elements as truncated.
+	fn skip_rest<'de, A: SeqAccess<'de>>(&mut self, seq: &mut A) -> Result<(), A::Error> {
+		while seq.next_element::<IgnoredAny>()?.is_some() {
+			self.parsed.truncated = self.parsed.truncated.saturating_add(1);
+		}
+		Ok(())
+	}
+}
+
+/// What the top level of a feed turned out to be.
+enum Shape<'a> {
+	/// An OpenVPP document, with its `format`.
+	Document(Text<'a, MAX_NAME_LEN>),
+	/// One OCPP `MeterValuesRequest` or an array of them.
+	Ocpp,
+}
+
+/// Reads the top level: an OpenVPP document, one OCPP request, or an array of requests.
+struct TopSeed<'s, MaxReadings: sp_core::Get<u32>>(&'s mut Sink<MaxReadings>);
+
+impl<'de, MaxReadings: sp_core::Get<u32>> DeserializeSeed<'de> for TopSeed<'_, MaxReadings> {
+	type Value = Shape<'de>;
+
+	fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+		deserializer.deserialize_any(self)
+	}
+}
+
+impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for TopSeed<'_, MaxReadings> {
+	type Value = Shape<'de>;
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		f.write_str("an OpenVPP bundle document or OCPP MeterValuesRequests")
+	}
+
+	fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+		let mut requests = 0usize;
+		while requests < MAX_FEED_REQUESTS {
+			if seq.next_element_seed(RequestSeed(&mut *self.0))?.is_none() {
+				return Ok(Shape::Ocpp);
+			}
+			requests = requests.saturating_add(1);
+		}
+		self.0.skip_rest(&mut seq)?;
+		Ok(Shape::Ocpp)
+	}
+
+	fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+		let mut format = None;
+		let (mut bundles, mut evse_id, mut meter_value) = (false, false, false);
+		while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
+			match key.as_key() {
+				"format" => {
+					if format.is_some() {
+						return Err(de::Error::duplicate_field("format"));
+					}
+					format = Some(map.next_value::<Text<'de, MAX_NAME_LEN>>()?);
+				}
+				"bundles" => {
+					if bundles {
+						return Err(de::Error::duplicate_field("bundles"));
+					}
+					bundles = true;
+					map.next_value_seed(BundlesSeed(&mut *self.0))?;
+				}
+				"evseId" => {
+					if evse_id {
+						return Err(de::Error::duplicate_field("evseId"));
+					}
+					evse_id = true;
+					map.next_value::<i64>()?;
+				}
+				"meterValue" => {
+					if meter_value {
+						return Err(de::Error::duplicate_field("meterValue"));
+					}
+					meter_value = true;
+					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
+				}
+				_ => {
+					map.next_value::<IgnoredAny>()?;
+				}
+			}
+		}
+		match format {
+			Some(_) if meter_value => {
+				Err(de::Error::custom("a document with both `format` and `meterValue`"))
+			}
+			Some(_) if !bundles => Err(de::Error::missing_field("bundles")),
+			Some(format) => Ok(Shape::Document(format)),
+			None if bundles => Err(de::Error::missing_field("format")),
+			None if !evse_id => Err(de::Error::missing_field("evseId")),
+			None if !meter_value => Err(de::Error::missing_field("meterValue")),
+			None => Ok(Shape::Ocpp),
+		}
+	}
+}
+
+/// Reads one OCPP `MeterValuesRequest` of an array, its meter values into the sink.
+struct RequestSeed<'s, MaxReadings: sp_core::Get<u32>>(&'s mut Sink<MaxReadings>);
+
+impl<'de, MaxReadings: sp_core::Get<u32>> DeserializeSeed<'de> for RequestSeed<'_, MaxReadings> {
+	type Value = ();
+
+	fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+		deserializer.deserialize_map(self)
+	}
+}
+
+impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for RequestSeed<'_, MaxReadings> {
+	type Value = ();
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		f.write_str("an OCPP MeterValuesRequest")
+	}
+
+	fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+		let (mut evse_id, mut meter_value) = (false, false);
+		while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
+			match key.as_key() {
+				"evseId" => {
+					if evse_id {
+						return Err(de::Error::duplicate_field("evseId"));
+					}
+					evse_id = true;
+					map.next_value::<i64>()?;
+				}
+				"meterValue" => {
+					if meter_value {
+						return Err(de::Error::duplicate_field("meterValue"));
+					}
+					meter_value = true;
+					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
+				}
+				_ => {
+					map.next_value::<IgnoredAny>()?;
+				}
+			}
+		}
+		if !evse_id {
+			return Err(de::Error::missing_field("evseId"));
+		}
+		if !meter_value {
+			return Err(de::Error::missing_field("meterValue"));
+		}
+		Ok(())
+	}
+}
+
+/// Reads the `bundles` array of an OpenVPP document into the sink, entry by entry.
+struct BundlesSeed<'s, MaxReadings: sp_core::Get<u32>>(&'s mut Sink<MaxReadings>);
+
+impl<'de, MaxReadings: sp_core::Get<u32>> DeserializeSeed<'de> for BundlesSeed<'_, MaxReadings> {
+	type Value = ();
+
+	fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+		deserializer.deserialize_seq(self)
+	}
+}
+
+impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for BundlesSeed<'_, MaxReadings> {
+	type Value = ();
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		f.write_str("an array of bundles")
+	}
+
+	fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+		while !self.0.is_full() {
+			match seq.next_element::<WireBundle<'de, MaxReadings>>()? {
+				Some(bundle) => self.0.push(bundle.into_bundle().map(FeedEntry::Bundle)),
+				None => return Ok(()),
+			}
+		}
+		self.0.skip_rest(&mut seq)
+	}
+}
+
+/// Reads the `meterValue` array of an OCPP request into the sink, entry by entry.
+struct MeterValuesSeed<'s, MaxReadings: sp_core::Get<u32>>(&'s mut Sink<MaxReadings>);
+
+impl<'de, MaxReadings: sp_core::Get<u32>> DeserializeSeed<'de>
+	for MeterValuesSeed<'_, MaxReadings>
+{
+	type Value = ();
+
+	fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+		deserializer.deserialize_seq(self)
+	}
+}
+
+impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for MeterValuesSeed<'_, MaxReadings> {
+	type Value = ();
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		f.write_str("an array of OCPP MeterValues")
+	}
+
+	fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+		while !self.0.is_full() {
+			match seq.next_element::<WireMeterValue<'de>>()? {
+				Some(wire) => {
+					let entry = wire.into_meter_value().and_then(|mv| entry_from_meter_value(&mv));
+					self.0.push(entry);
+				}
+				None => return Ok(()),
+			}
+		}
+		self.0.skip_rest(&mut seq)
+	}
+}
+
+/// A JSON string of at most `MAX` bytes, borrowed from the body unless it has escapes; a
+/// longer one is noted, not copied.
+enum Text<'a, const MAX: usize> {
+	/// The text.
+	Fits(Cow<'a, str>),
+	/// Longer than `MAX` bytes.
+	TooLong,
+}
+
+impl<const MAX: usize> Default for Text<'_, MAX> {
+	fn default() -> Self {
+		Self::Fits(Cow::Borrowed(""))
+	}
+}
+
+impl<'a, const MAX: usize> Text<'a, MAX> {
+	/// The text, or [`FeedError::TextTooLong`] naming `field`.
+	fn text(&self, field: &'static str) -> Result<&str, FeedError> {
+		match self {
+			Self::Fits(text) => Ok(text),
+			Self::TooLong => Err(FeedError::TextTooLong(field)),
+		}
+	}
+
+	/// The text as a map key; a key too long for any known field matches none.
+	fn as_key(&self) -> &str {
+		match self {
+			Self::Fits(text) => text,
+			Self::TooLong => "",
+		}
+	}
+
+	/// An owned copy (bounded by `MAX`).
+	fn to_string(&self, field: &'static str) -> Result<String, FeedError> {
+		self.text(field).map(String::from)
+	}
+}
+
+impl<'de: 'a, 'a, const MAX: usize> Deserialize<'de> for Text<'a, MAX> {
+	fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		deserializer.deserialize_str(TextVisitor::<'a, MAX>(PhantomData))
+	}
+}
+
+struct TextVisitor<'a, const MAX: usize>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a, const MAX: usize> Visitor<'de> for TextVisitor<'a, MAX> {
+	type Value = Text<'a, MAX>;
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		write!(f, "a string")
+	}
+
+	fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+		Ok(if v.len() > MAX { Text::TooLong } else { Text::Fits(Cow::Borrowed(v)) })
+	}
+
+	fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+		Ok(if v.len() > MAX { Text::TooLong } else { Text::Fits(Cow::Owned(v.into())) })
+	}
+}
+
+/// A JSON array of which the first `Max::get()` elements are kept; the rest are skipped
+/// unread and only counted.
+struct CappedSeq<T, Max> {
+	items: Vec<T>,
+	/// Elements in the array, kept or not.
+	total: usize,
+	_max: PhantomData<Max>,
+}
+
+impl<T, Max> CappedSeq<T, Max> {
+	/// Whether elements were skipped.
+	fn is_truncated(&self) -> bool {
+		self.total > self.items.len()
+	}
+}
+
+impl<'de, T: Deserialize<'de>, Max: sp_core::Get<u32>> Deserialize<'de> for CappedSeq<T, Max> {
+	fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		deserializer.deserialize_seq(CappedSeqVisitor::<T, Max>(PhantomData))
+	}
+}
+
+struct CappedSeqVisitor<T, Max>(PhantomData<(T, Max)>);
+
+impl<'de, T: Deserialize<'de>, Max: sp_core::Get<u32>> Visitor<'de> for CappedSeqVisitor<T, Max> {
+	type Value = CappedSeq<T, Max>;
+
+	fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		f.write_str("an array")
+	}
+
+	fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+		let max = usize::try_from(Max::get()).unwrap_or(usize::MAX);
+		let mut items = Vec::new();
+		while items.len() < max {
+			match seq.next_element()? {
+				Some(item) => items.push(item),
+				None => {
+					let total = items.len();
+					return Ok(CappedSeq { items, total, _max: PhantomData });
+				}
+			}
+		}
+		let mut total = items.len();
+		while seq.next_element::<IgnoredAny>()?.is_some() {
+			total = total.saturating_add(1);
+		}
+		Ok(CappedSeq { items, total, _max: PhantomData })
+	}
+}
+
+/// A bundle of an OpenVPP document as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", bound(deserialize = "MaxReadings: sp_core::Get<u32>"))]
+struct WireBundle<'a, MaxReadings> {
+	device: DeviceId,
+	first_seq: u64,
+	#[serde(borrow)]
+	readings: CappedSeq<WireReading<'a>, MaxReadings>,
+	#[serde(borrow)]
+	signature: Text<'a, MAX_SIGNATURE_LEN>,
+}
+
+impl<MaxReadings: sp_core::Get<u32>> WireBundle<'_, MaxReadings> {
+	fn into_bundle(self) -> Result<Bundle<MaxReadings>, FeedError> {
+		if self.readings.is_truncated() {
+			return Err(FeedError::BadReadingCount(self.readings.total));
+		}
+		let readings = self
+			.readings
+			.items
+			.iter()
+			.map(|r| {
+				Ok(Reading {
+					timestamp_ms: r.timestamp_ms,
+					energy_in_wh: r.energy_in_wh,
+					energy_out_wh: r.energy_out_wh,
+					soc: r.soc_bp.map(soc_from_bp),
+					state: parse_state(r.state.text("state")?)?,
+				})
+			})
+			.collect::<Result<Vec<_>, FeedError>>()?;
+		build_bundle(self.device, self.first_seq, &readings, self.signature.text("signature")?)
+	}
+}
+
+/// A reading of an OpenVPP document as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireReading<'a> {
+	timestamp_ms: u64,
+	energy_in_wh: u64,
+	energy_out_wh: u64,
+	#[serde(default)]
+	soc_bp: Option<u16>,
+	#[serde(borrow)]
+	state: Text<'a, MAX_NAME_LEN>,
+}
+
+/// An OCPP `MeterValue` as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireMeterValue<'a> {
+	#[serde(borrow)]
+	timestamp: Text<'a, MAX_NAME_LEN>,
+	#[serde(borrow)]
+	sampled_value: CappedSeq<WireSampledValue<'a>, sp_core::ConstU32<MAX_SAMPLED_VALUES>>,
+}
+
+impl WireMeterValue<'_> {
+	fn into_meter_value(self) -> Result<MeterValue, FeedError> {
+		if self.sampled_value.is_truncated() {
+			return Err(FeedError::TooManySampledValues(self.sampled_value.total));
+		}
+		Ok(MeterValue {
+			timestamp: self.timestamp.to_string("timestamp")?,
+			sampled_value: self
+				.sampled_value
+				.items
+				.iter()
+				.map(WireSampledValue::to_sampled_value)
+				.collect::<Result<_, _>>()?,
+		})
+	}
+}
+
+/// An OCPP `SampledValue` as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSampledValue<'a> {
+	value: f64,
+	#[serde(default, borrow)]
+	measurand: Option<Text<'a, MAX_NAME_LEN>>,
+	#[serde(default, borrow)]
+	unit_of_measure: Option<WireUnit<'a>>,
+	#[serde(default, borrow)]
+	signed_meter_value: Option<WireSignedValue<'a>>,
+}
+
+impl WireSampledValue<'_> {
+	fn to_sampled_value(&self) -> Result<SampledValue, FeedError> {
+		Ok(SampledValue {
+			value: self.value,
+			measurand: self.measurand.as_ref().map(|m| m.to_string("measurand")).transpose()?,
+			unit_of_measure: match &self.unit_of_measure {
+				Some(u) => Some(UnitOfMeasure {
+					unit: u.unit.as_ref().map(|t| t.to_string("unit")).transpose()?,
+					multiplier: u.multiplier,
+				}),
+				None => None,
+			},
+			signed_meter_value: match &self.signed_meter_value {
+				Some(s) => Some(SignedMeterValue {
+					signed_meter_data: s.signed_meter_data.to_string("signedMeterData")?,
+					signing_method: s.signing_method.to_string("signingMethod")?,
+					encoding_method: s.encoding_method.to_string("encodingMethod")?,
+					public_key: s.public_key.to_string("publicKey")?,
+				}),
+				None => None,
+			},
+		})
+	}
+}
+
+/// An OCPP `UnitOfMeasure` as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireUnit<'a> {
+	#[serde(default, borrow)]
+	unit: Option<Text<'a, MAX_NAME_LEN>>,
+	#[serde(default)]
+	multiplier: Option<i32>,
+}
+
+/// An OCPP `SignedMeterValue` as read from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSignedValue<'a> {
+	#[serde(borrow)]
+	signed_meter_data: Text<'a, MAX_SIGNED_DATA_LEN>,
+	#[serde(borrow)]
+	signing_method: Text<'a, MAX_NAME_LEN>,
+	#[serde(borrow)]
+	encoding_method: Text<'a, MAX_NAME_LEN>,
+	#[serde(default, borrow)]
+	public_key: Text<'a, MAX_PUBLIC_KEY_LEN>,
 }
 
 /// One signed entry of a feed.
@@ -380,25 +951,39 @@ pub fn bundle_from_json<MaxReadings: sp_core::Get<u32>>(
 				timestamp_ms: r.timestamp_ms,
 				energy_in_wh: r.energy_in_wh,
 				energy_out_wh: r.energy_out_wh,
-				soc: r.soc_bp.map(|bp| {
-					sp_arithmetic::Permill::from_parts(u32::from(bp).saturating_mul(100))
-				}),
+				soc: r.soc_bp.map(soc_from_bp),
 				state: parse_state(&r.state)?,
 			})
 		})
 		.collect::<Result<Vec<_>, FeedError>>()?;
+	build_bundle(json.device, json.first_seq, &readings, &json.signature)
+}
+
+/// State of charge from basis points.
+fn soc_from_bp(bp: u16) -> sp_arithmetic::Permill {
+	sp_arithmetic::Permill::from_parts(u32::from(bp).saturating_mul(100))
+}
+
+/// The bundle of `readings` (absolute, oldest first) under `signature` (`0x`-hex of the
+/// SCALE-encoded device signature).
+fn build_bundle<MaxReadings: sp_core::Get<u32>>(
+	device: DeviceId,
+	first_seq: u64,
+	readings: &[Reading],
+	signature: &str,
+) -> Result<Bundle<MaxReadings>, FeedError> {
 	let count = readings.len();
-	let packed = pack_readings(&readings).ok_or(FeedError::NotMonotonic)?;
+	let packed = pack_readings(readings).ok_or(FeedError::NotMonotonic)?;
 	let readings: BoundedVec<_, MaxReadings> =
 		packed.try_into().map_err(|_| FeedError::BadReadingCount(count))?;
 	if readings.is_empty() {
 		return Err(FeedError::BadReadingCount(0));
 	}
-	let raw = json.signature.strip_prefix("0x").unwrap_or(&json.signature);
+	let raw = signature.strip_prefix("0x").unwrap_or(signature);
 	let bytes = hex::decode(raw).map_err(|_| FeedError::BadSignature)?;
 	let signature =
 		DeviceSignature::decode(&mut &bytes[..]).map_err(|_| FeedError::BadSignature)?;
-	Ok(Bundle { device: json.device, first_seq: json.first_seq, readings, signature })
+	Ok(Bundle { device, first_seq, readings, signature })
 }
 
 /// The OpenVPP document entry of a bundle.

@@ -1,6 +1,7 @@
 //! The feeds offchain worker in the real runtime: it pulls a feed over (test) HTTP, submits
-//! what is new and valid with the node's gateway key, never the same bundle twice, and skips
-//! junk and bundles the chain would refuse.
+//! what is new and valid with the node's gateway key, never the same bundle twice, submits
+//! again what a lost transaction never brought on chain, skips junk and bundles the chain
+//! would refuse, and reads a poisoned feed only up to its caps while the other feeds go on.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
@@ -127,13 +128,26 @@ fn bundle(w: &World, first_seq: u64, key: &DeviceKeyPair) -> Bundle<Max> {
 }
 
 fn expect_get(w: &World, url: &str, body: Vec<u8>) {
+	expect_get_with_headers(w, url, body, Vec::new());
+}
+
+fn expect_get_with_headers(w: &World, url: &str, body: Vec<u8>, headers: Vec<(String, String)>) {
 	w.offchain.write().expect_request(PendingRequest {
 		method: "GET".into(),
 		uri: url.into(),
 		headers: vec![("Accept".into(), "application/json".into())],
 		response: Some(body),
+		response_headers: headers,
 		sent: true,
 		..Default::default()
+	});
+}
+
+/// Configures the node's feeds, in this order.
+fn set_feeds(w: &mut World, urls: &[&str]) {
+	let urls: Vec<Vec<u8>> = urls.iter().map(|u| u.as_bytes().to_vec()).collect();
+	w.ext.execute_with(|| {
+		sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, keys::FEEDS, &urls.encode())
 	});
 }
 
@@ -527,4 +541,136 @@ fn a_node_without_a_gateway_key_does_not_pull() {
 		<Feeds as Hooks<u32>>::offchain_worker(2);
 	});
 	assert!(pool_state.read().transactions.is_empty());
+}
+
+#[test]
+fn dropped_ocmf_submission_is_retried_from_the_chains_last_reading() {
+	let mut w = world();
+	let (device, key) = wallbox(&mut w);
+	let public = key.verifying_key().to_encoded_point(true).as_bytes().to_vec();
+	let meter_value = |record: &str| feed::ocmf_meter_value(record, &public, 0, NOW_MS);
+	let first = session_record(&key, 1);
+	let charger = |records: &[&String]| {
+		let meter_value = records.iter().map(|r| meter_value(r)).collect();
+		serde_json::to_vec(&vec![MeterValuesRequest { evse_id: 1, meter_value }]).unwrap()
+	};
+	expect_get(&w, FEED, charger(&[&first]));
+	expect_get(&w, JUNK, b"[]".to_vec());
+	run_worker(&mut w, 2);
+	// The pool drops it.
+	assert_eq!(std::mem::take(&mut w.pool.write().transactions).len(), 1);
+
+	// Presumed lost: the chain has no reading of the charger yet, so the first record goes out
+	// again, with the session's end record behind it.
+	let end = session_record(&key, 3);
+	expect_get(&w, FEED, charger(&[&first, &end]));
+	expect_get(&w, JUNK, b"[]".to_vec());
+	run_worker(&mut w, 12);
+	assert_eq!(include_ocmf(&mut w), vec![vec![(device, first), (device, end)]]);
+	let state =
+		w.ext.execute_with(|| pallet_telemetry::DeviceTelemetry::<Runtime>::get(device)).unwrap();
+	assert_eq!((state.last_seq, state.last_energy_in_wh), (3, 80_000 + 3 * 1_850));
+}
+
+const POISON: &str = "http://127.0.0.1:8082/poison";
+
+/// How much of each poisoned response the worker read, for the ones it left unfinished.
+fn unfinished_reads(w: &World) -> Vec<usize> {
+	w.offchain.read().requests.values().filter(|r| r.uri == POISON).map(|r| r.read).collect()
+}
+
+#[test]
+fn poisoned_feed_does_not_stop_the_other_feeds() {
+	let mut w = world();
+	// The poisoned feed comes first; the worker must go on to the next.
+	set_feeds(&mut w, &[POISON, FEED]);
+	let key = w.key.clone();
+	let max = feed::MAX_FEED_BYTES;
+
+	// 8 MiB, the old body cap: reading stops just past 1 MiB, the rest is never read.
+	let b0 = bundle(&w, 0, &key);
+	expect_get(&w, POISON, vec![b'['; 8 * 1024 * 1024]);
+	expect_get(&w, FEED, openvpp_doc(&[b0.clone()]));
+	run_worker(&mut w, 2);
+	let read = unfinished_reads(&w);
+	assert_eq!(read.len(), 1);
+	assert!(read[0] > max && read[0] <= max + 16 * 1024, "{} bytes read", read[0]);
+	assert_eq!(include_pool(&mut w), vec![vec![b0]]);
+	let poison = status(&mut w, POISON);
+	assert_eq!((poison.failures, poison.submitted), (1, 0));
+	assert!(
+		String::from_utf8_lossy(&poison.last_error).contains("larger than 1048576 bytes"),
+		"{}",
+		String::from_utf8_lossy(&poison.last_error)
+	);
+
+	// A body that says how long it is is refused before a byte of it is read.
+	let b4 = bundle(&w, 4, &key);
+	let two_mib = 2 * 1024 * 1024;
+	expect_get_with_headers(
+		&w,
+		POISON,
+		vec![b' '; two_mib],
+		vec![("content-length".into(), two_mib.to_string())],
+	);
+	expect_get(&w, FEED, openvpp_doc(&[b4.clone()]));
+	run_worker(&mut w, 3);
+	let mut read = unfinished_reads(&w);
+	read.sort();
+	assert_eq!(read[0], 0, "the declared body is not read");
+	assert_eq!(include_pool(&mut w), vec![vec![b4]]);
+
+	// A megabyte of nesting: refused by the parser at the first level it does not expect, the
+	// feed beside it goes on.
+	let b8 = bundle(&w, 8, &key);
+	expect_get(&w, POISON, vec![b'['; max]);
+	expect_get(&w, FEED, openvpp_doc(&[b8.clone()]));
+	run_worker(&mut w, 4);
+	assert_eq!(include_pool(&mut w), vec![vec![b8]]);
+	let poison = status(&mut w, POISON);
+	assert_eq!(poison.failures, 3);
+	let why = String::from_utf8_lossy(&poison.last_error).into_owned();
+	assert!(why.starts_with("not an OpenVPP or OCPP feed: invalid type"), "{why}");
+	assert!(poison.last_error.len() < 300, "the error quotes little of the body");
+}
+
+/// A feed of `MAX_FEED_ENTRIES` well-formed but empty bundles.
+fn flood() -> Vec<u8> {
+	let entry = r#"{"device":1,"firstSeq":0,"readings":[],"signature":""}"#;
+	let entries = vec![entry; feed::MAX_FEED_ENTRIES].join(",");
+	format!(r#"{{"format":"{OPENVPP_FORMAT}","bundles":[{entries}]}}"#).into_bytes()
+}
+
+#[test]
+fn flooding_feeds_do_not_starve_the_feeds_after_them() {
+	const FLOODS: [&str; 4] = [
+		"http://127.0.0.1:8090/flood",
+		"http://127.0.0.1:8091/flood",
+		"http://127.0.0.1:8092/flood",
+		"http://127.0.0.1:8093/flood",
+	];
+	let mut w = world();
+	set_feeds(&mut w, &[FLOODS[0], FLOODS[1], FLOODS[2], FLOODS[3], FEED]);
+	let key = w.key.clone();
+	// Four full feeds spend the run's entry budget: the fifth is not pulled this run (a
+	// request without an expectation would fail the test).
+	assert_eq!(pallet_feeds::MAX_ENTRIES_PER_RUN, 4 * feed::MAX_FEED_ENTRIES);
+	for url in FLOODS {
+		expect_get(&w, url, flood());
+	}
+	run_worker(&mut w, 2);
+	assert!(w.pool.read().transactions.is_empty());
+	assert_eq!(status(&mut w, FLOODS[3]).skipped, feed::MAX_FEED_ENTRIES as u64);
+
+	// The next run starts with it; the floods after it get what budget is left.
+	let b0 = bundle(&w, 0, &key);
+	expect_get(&w, FEED, openvpp_doc(&[b0.clone()]));
+	for url in FLOODS {
+		expect_get(&w, url, flood());
+	}
+	run_worker(&mut w, 3);
+	assert_eq!(include_pool(&mut w), vec![vec![b0]]);
+	assert_eq!(status(&mut w, FEED).submitted, 1);
+	// The last flood had one entry less of budget: it was cut there.
+	assert_eq!(status(&mut w, FLOODS[3]).skipped, 2 * feed::MAX_FEED_ENTRIES as u64);
 }

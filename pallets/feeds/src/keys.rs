@@ -8,8 +8,11 @@ use codec::{Decode, Encode};
 pub const FEEDS: &[u8] = b"openvpp/feeds/urls";
 /// Lock that keeps two workers (of consecutive blocks) from running at once.
 pub const LOCK: &[u8] = b"openvpp/feeds/lock";
-/// The last submission: [`Pending`].
+/// What is in flight: [`Pending`].
 pub const PENDING: &[u8] = b"openvpp/feeds/pending";
+/// Position of the first feed the last run did not pull (its entry budget was spent), where
+/// the next run starts: SCALE `u32`.
+pub const RESUME: &[u8] = b"openvpp/feeds/resume";
 /// Most feeds a node pulls.
 pub const MAX_FEEDS: usize = 32;
 /// Longest feed URL, bytes.
@@ -39,7 +42,9 @@ pub struct FeedStatus {
 	pub skipped: u64,
 }
 
-/// The worker's last submission: the gateway nonce it used and the block it was made at.
+/// What the worker has in flight: the gateway nonce of its last submitted transaction and the
+/// block it was submitted at. Only this is kept: what a device has on chain is read from the
+/// chain, so a submission that never lands is simply made again once it is presumed lost.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, Debug)]
 pub struct Pending {
 	/// Nonce of the last transaction submitted.

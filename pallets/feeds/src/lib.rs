@@ -11,6 +11,11 @@
 //!
 //! A feed that is down, slow or returns junk is logged (target `openvpp::feeds`), noted in its
 //! [`FeedStatus`] and skipped; the worker runs beside block production and never affects it.
+//! Feeds are untrusted input to a heap shared by all of them: a body is read up to
+//! `MaxFeedBytes` and no further, parsed as a stream of capped entries
+//! ([`openvpp_primitives::feed::parse_feed_limited`]), and one run reads at most
+//! `MAX_ENTRIES_PER_RUN` entries over all feeds (the feeds left over go first next run), so
+//! no body, however crafted, stops the other feeds.
 //! What is new is decided from the chain alone: a device's next sequence number (for OCMF
 //! records, its last reading time) is what its on-chain telemetry state says. While the
 //! worker's last transaction is neither included nor `PendingTimeoutBlocks` old it waits, so
@@ -29,6 +34,7 @@ mod worker;
 
 pub use keys::FeedStatus;
 pub use pallet::*;
+pub use worker::MAX_ENTRIES_PER_RUN;
 
 /// Key type of the gateway key in the node keystore:
 /// `openvpp-node key insert --key-type gtwy --scheme sr25519 --suri <secret>`.
@@ -77,14 +83,15 @@ pub mod pallet {
 		/// How long one feed may take to answer, body included, ms.
 		#[pallet::constant]
 		type FetchTimeoutMs: Get<u64>;
-		/// Largest feed body read, bytes; a longer one is refused.
+		/// Largest feed body read, bytes (at most `feed::MAX_FEED_BYTES`); reading stops past
+		/// it and the feed is refused.
 		#[pallet::constant]
 		type MaxFeedBytes: Get<u32>;
 		/// Bundles per submitted transaction (at most telemetry's `MaxBundlesPerCall`).
 		#[pallet::constant]
 		type MaxBundlesPerSubmission: Get<u32>;
 		/// Blocks after which a submitted transaction that has not changed the gateway's nonce
-		/// is presumed dropped, so the worker submits again.
+		/// is presumed lost, so the worker submits again what the chain does not have.
 		#[pallet::constant]
 		type PendingTimeoutBlocks: Get<u32>;
 	}
@@ -101,6 +108,12 @@ pub mod pallet {
 					&& T::MaxBundlesPerSubmission::get()
 						<= <T as pallet_telemetry::Config>::MaxBundlesPerCall::get(),
 				"MaxBundlesPerSubmission must be in 1..=MaxBundlesPerCall"
+			);
+			assert!(
+				T::MaxFeedBytes::get() > 0
+					&& usize::try_from(T::MaxFeedBytes::get())
+						.is_ok_and(|max| max <= openvpp_primitives::feed::MAX_FEED_BYTES),
+				"MaxFeedBytes must be in 1..=feed::MAX_FEED_BYTES"
 			);
 		}
 	}

@@ -1,6 +1,6 @@
 //! The offchain worker: fetch every feed, keep what is new and would be accepted, submit it.
 
-use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
+use alloc::{collections::BTreeMap, format, string::String, vec, vec::Vec};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{SendSignedTransaction, SignMessage, Signer},
@@ -27,6 +27,13 @@ use crate::{
 
 /// Log target of the worker.
 pub const LOG_TARGET: &str = "openvpp::feeds";
+
+/// Most feed entries one run reads, over all feeds: what the run holds in memory is bounded by
+/// it, whatever the feeds serve. Feeds left over when it is spent are pulled first next run.
+pub const MAX_ENTRIES_PER_RUN: usize = feed::MAX_FEED_ENTRIES.saturating_mul(4);
+
+/// Bytes read from a response body at a time.
+const READ_CHUNK: usize = 16 * 1024;
 
 type BundleOf<T> = Bundle<<T as pallet_telemetry::Config>::MaxReadingsPerBundle>;
 
@@ -68,29 +75,56 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 	// state is then exactly what we check new bundles against.
 	let block_number: u64 = block.saturated_into();
 	let chain_nonce: u64 = frame_system::Account::<T>::get(&gateway).nonce.saturated_into();
-	let pending_ref = StorageValueRef::persistent(keys::PENDING);
+	let mut pending_ref = StorageValueRef::persistent(keys::PENDING);
 	if let Ok(Some(pending)) = pending_ref.get::<Pending>() {
-		let timeout = u64::from(T::PendingTimeoutBlocks::get());
-		if chain_nonce <= pending.nonce && block_number < pending.block.saturating_add(timeout) {
-			log::debug!(
+		if chain_nonce <= pending.nonce {
+			let timeout = u64::from(T::PendingTimeoutBlocks::get());
+			if block_number < pending.block.saturating_add(timeout) {
+				log::debug!(
+					target: LOG_TARGET,
+					"waiting for the submission with nonce {} to be included",
+					pending.nonce
+				);
+				return;
+			}
+			log::warn!(
 				target: LOG_TARGET,
-				"waiting for the submission with nonce {} to be included",
+				"the submission with nonce {} was not included within {timeout} blocks: \
+				 presumed lost, submitting again what the chain does not have",
 				pending.nonce
 			);
-			return;
+			pending_ref.clear();
 		}
 	}
 
-	// Fetch and parse every feed; one feed's trouble never stops the others.
-	let mut statuses = Vec::with_capacity(urls.len());
+	// Fetch and parse the feeds, from where the last run stopped, until the run's entry budget
+	// is spent; one feed's trouble (down, junk, a hostile body) never stops the others.
+	let resume_ref = StorageValueRef::persistent(keys::RESUME);
+	let start = resume_ref
+		.get::<u32>()
+		.ok()
+		.flatten()
+		.and_then(|i| usize::try_from(i).ok())
+		.filter(|i| *i < urls.len())
+		.unwrap_or(0);
+	let mut statuses: Vec<Option<FeedStatus>> = vec![None; urls.len()];
 	let mut offered: Vec<(usize, BundleOf<T>)> = Vec::new();
 	let mut offered_ocmf: Vec<(usize, feed::OcmfEntry)> = Vec::new();
-	for (index, url) in urls.iter().enumerate() {
+	let mut budget = MAX_ENTRIES_PER_RUN;
+	let mut resume_at = 0usize;
+	for index in (start..urls.len()).chain(0..start) {
+		if budget == 0 {
+			log::debug!(target: LOG_TARGET, "entry budget spent: feeds from {index} on wait");
+			resume_at = index;
+			break;
+		}
+		let Some(url) = urls.get(index) else { continue };
 		let mut status = load_status(url);
 		status.last_block = block_number;
 		let url_text = String::from_utf8_lossy(url);
 		match fetch::<T>(&url_text).and_then(|body| {
-			feed::parse_feed::<T::MaxReadingsPerBundle>(&body).map_err(|e| format!("{e}"))
+			feed::parse_feed_limited::<T::MaxReadingsPerBundle>(&body, budget)
+				.map_err(|e| format!("{e}"))
 		}) {
 			Ok(parsed) => {
 				status.last_ok_ms = sp_io::offchain::timestamp().unix_millis();
@@ -98,7 +132,21 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 				for (entry, why) in &parsed.skipped {
 					log::warn!(target: LOG_TARGET, "feed {url_text}: entry {entry} skipped: {why}");
 				}
-				status.skipped = status.skipped.saturating_add(parsed.skipped.len() as u64);
+				if parsed.truncated > 0 {
+					log::warn!(
+						target: LOG_TARGET,
+						"feed {url_text}: {} entries past the cap not read",
+						parsed.truncated
+					);
+				}
+				let read = parsed
+					.bundles
+					.len()
+					.saturating_add(parsed.ocmf.len())
+					.saturating_add(parsed.skipped.len());
+				budget = budget.saturating_sub(read);
+				let skipped = parsed.skipped.len().saturating_add(parsed.truncated);
+				status.skipped = status.skipped.saturating_add(skipped as u64);
 				offered.extend(parsed.bundles.into_iter().map(|b| (index, b)));
 				offered_ocmf.extend(parsed.ocmf.into_iter().map(|o| (index, o)));
 			}
@@ -108,8 +156,11 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 				status.last_error = e.into_bytes();
 			}
 		}
-		statuses.push(status);
+		if let Some(slot) = statuses.get_mut(index) {
+			*slot = Some(status);
+		}
 	}
+	resume_ref.set(&u32::try_from(resume_at).unwrap_or(0));
 	let feed_name = |index: usize| {
 		String::from_utf8_lossy(urls.get(index).map(Vec::as_slice).unwrap_or_default()).into_owned()
 	};
@@ -125,7 +176,7 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 			"feed {}: {what} not submitted, the chain would refuse it: {reason:?}",
 			feed_name(index)
 		);
-		if let Some(status) = statuses.get_mut(index) {
+		if let Some(status) = statuses.get_mut(index).and_then(Option::as_mut) {
 			status.skipped = status.skipped.saturating_add(1);
 		}
 	};
@@ -191,7 +242,7 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 			return false;
 		}
 		for index in indices {
-			if let Some(status) = statuses.get_mut(*index) {
+			if let Some(status) = statuses.get_mut(*index).and_then(Option::as_mut) {
 				status.submitted = status.submitted.saturating_add(1);
 			}
 		}
@@ -239,7 +290,9 @@ pub(crate) fn run<T: Config>(block: BlockNumberFor<T>) {
 	}
 
 	for (url, status) in urls.iter().zip(statuses) {
-		StorageValueRef::persistent(&keys::status(url)).set(&status);
+		if let Some(status) = status {
+			StorageValueRef::persistent(&keys::status(url)).set(&status);
+		}
 	}
 }
 
@@ -247,7 +300,9 @@ fn load_status(url: &[u8]) -> FeedStatus {
 	StorageValueRef::persistent(&keys::status(url)).get().ok().flatten().unwrap_or_default()
 }
 
-/// Fetches a feed's body within the deadline.
+/// Fetches a feed's body within the deadline, reading at most `MaxFeedBytes` (and never more
+/// than [`feed::MAX_FEED_BYTES`]): a longer body is refused as soon as it is known to be one,
+/// from its `Content-Length` or once reading passes the cap, without reading the rest.
 fn fetch<T: Config>(url: &str) -> Result<Vec<u8>, String> {
 	let deadline =
 		sp_io::offchain::timestamp().add(Duration::from_millis(T::FetchTimeoutMs::get()));
@@ -256,27 +311,38 @@ fn fetch<T: Config>(url: &str) -> Result<Vec<u8>, String> {
 		.deadline(deadline)
 		.send()
 		.map_err(|e| format!("cannot send the request: {e:?}"))?;
-	let response = pending
+	let mut response = pending
 		.try_wait(deadline)
 		.map_err(|_| format!("no answer within {} ms", T::FetchTimeoutMs::get()))?
 		.map_err(|e| format!("request failed: {e:?}"))?;
 	if response.code != 200 {
 		return Err(format!("HTTP status {}", response.code));
 	}
-	let max = T::MaxFeedBytes::get() as usize;
-	let mut body = response.body();
-	body.deadline(deadline);
-	let mut bytes = Vec::new();
-	for byte in body.by_ref() {
-		if bytes.len() >= max {
+	let max =
+		usize::try_from(T::MaxFeedBytes::get()).unwrap_or(usize::MAX).min(feed::MAX_FEED_BYTES);
+	let declared =
+		response.headers().find("content-length").and_then(|len| len.trim().parse::<usize>().ok());
+	if let Some(len) = declared.filter(|len| *len > max) {
+		return Err(format!("body of {len} bytes is larger than {max} bytes"));
+	}
+	let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
+	let mut chunk = vec![0u8; READ_CHUNK];
+	loop {
+		let read =
+			sp_io::offchain::http_response_read_body(response.id, &mut chunk, Some(deadline))
+				.map_err(|e| format!("reading the body failed: {e:?}"))?;
+		let part = usize::try_from(read)
+			.ok()
+			.and_then(|read| chunk.get(..read))
+			.ok_or_else(|| String::from("the body reader overran its buffer"))?;
+		if part.is_empty() {
+			return Ok(bytes);
+		}
+		if bytes.len().saturating_add(part.len()) > max {
 			return Err(format!("body larger than {max} bytes"));
 		}
-		bytes.push(byte);
+		bytes.extend_from_slice(part);
 	}
-	if let Some(e) = body.error() {
-		return Err(format!("reading the body failed: {e:?}"));
-	}
-	Ok(bytes)
 }
 
 /// What the worker knows of a device while it sorts a run's bundles.
@@ -300,6 +366,7 @@ enum Admission {
 }
 
 impl DeviceCursor {
+	/// Starts right after the device's last reading on chain (0 for a device without one).
 	fn load<T: Config>(device: DeviceId) -> Self {
 		let state = DeviceTelemetry::<T>::get(device);
 		let on_chain = state.map(|s| s.last_seq.saturating_add(1)).unwrap_or(0);
@@ -312,6 +379,8 @@ impl DeviceCursor {
 		bundle: &BundleOf<T>,
 		ctx: &VerifyContext,
 	) -> Admission {
+		// At or before the chain's last reading (or taken earlier in this run): a bundle is
+		// signed whole, so one that starts there can never be accepted again.
 		if bundle.first_seq < self.next_seq {
 			return Admission::Known;
 		}
@@ -325,8 +394,8 @@ impl DeviceCursor {
 		}
 	}
 
-	/// Like [`Self::admit`] for an OCMF record, which carries no sequence number: a record
-	/// with nothing newer than the device's last reading is known.
+	/// Like [`Self::admit`] for an OCMF record, which carries no sequence number: the chain's
+	/// last reading time is its cursor, and a record with nothing newer is known.
 	fn admit_ocmf<T: Config>(
 		&mut self,
 		gateway: &T::AccountId,

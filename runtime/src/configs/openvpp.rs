@@ -158,8 +158,8 @@ impl pallet_feeds::Config for Runtime {
 	type AuthorityId = pallet_feeds::crypto::GatewayAuthId;
 	/// A feed has 5 s to answer (blocks come every 6 s; the worker runs beside them).
 	type FetchTimeoutMs = ConstU64<5_000>;
-	/// 8 MiB: some 4,000 full bundles of OpenVPP JSON.
-	type MaxFeedBytes = ConstU32<{ 8 * 1024 * 1024 }>;
+	/// 1 MiB, a feed page: some 1,600 bundles of four readings in OpenVPP JSON.
+	type MaxFeedBytes = ConstU32<{ 1024 * 1024 }>;
 	type MaxBundlesPerSubmission = ConstU32<64>;
 	/// A submission not included within 10 blocks (a minute) is presumed dropped.
 	type PendingTimeoutBlocks = ConstU32<10>;

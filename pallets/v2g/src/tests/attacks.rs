@@ -90,9 +90,8 @@ fn decommissioning_clears_the_profile_but_not_an_open_enrollment() {
 	test(|| {
 		use openvpp_primitives::OnDeviceDecommissioned;
 		let (event, car, last) = last_quarter_in_flight();
-		let decommission = || {
-			<V2g as OnDeviceDecommissioned<AccountId>>::on_device_decommissioned(car, &ALICE)
-		};
+		let decommission =
+			|| <V2g as OnDeviceDecommissioned<AccountId>>::on_device_decommissioned(car, &ALICE);
 		// Enrolled and not settled: it cannot go (its delivery is still to be paid).
 		assert_noop!(decommission(), Error::<Test>::EnrolledInEvent);
 		feed_quarters(car, last, &discharging(1, 2_750));
