@@ -848,7 +848,6 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 			progress.set_message(format!("round {round}: {submitted_readings} readings submitted"));
 		}
 		let now = now_ms();
-		let mut bundles = Vec::new();
 		for member in fleet.iter_mut() {
 			// Continue from what the chain accepted (a rejected bundle is simply re-covered).
 			member.resume_from(telemetry_state(&rpc, member.id)?.as_ref());
@@ -856,18 +855,21 @@ fn simulate(cli: &Cli, args: &SimulateArgs) -> CliResult {
 			if member.sim.kind.is_storage() {
 				member.sim.dispatch = dispatch_of(&rpc, member.id)?;
 			}
-			// A device registered moments ago has nothing to report yet.
-			if !member.has_news(now, args.readings, args.interval_ms) {
-				continue;
-			}
+		}
+		// A device registered moments ago has nothing to report yet: a round carries the
+		// whole fleet, so it waits until every device has.
+		if !fleet.iter().all(|member| member.has_news(now, args.readings, args.interval_ms)) {
+			round = round.saturating_sub(1);
+			std::thread::sleep(std::time::Duration::from_millis(1_000));
+			continue;
+		}
+		let mut bundles = Vec::new();
+		for member in fleet.iter_mut() {
 			bundles.push(member.next_bundle(ctx.genesis, now, args.readings, args.interval_ms)?);
 			submitted_readings += u64::from(args.readings);
 		}
 		if bundles.is_empty() {
-			// Not a round: nothing was signed.
-			round = round.saturating_sub(1);
-			std::thread::sleep(std::time::Duration::from_millis(1_000));
-			continue;
+			return Err("the fleet has no devices".into());
 		}
 		let call = RuntimeCall::Telemetry(pallet_telemetry::Call::submit {
 			bundles: bundles.try_into().map_err(|_| "too many devices for one extrinsic")?,

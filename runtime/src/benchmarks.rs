@@ -96,6 +96,51 @@ fn register(
 	DeviceIdentity::device_by_key(MultiSigner::Sr25519(public)).expect("just registered")
 }
 
+/// Key type of the benchmark meter manufacturer's root key.
+const METER_MAKER_KEYS: KeyTypeId = KeyTypeId(*b"mfrb");
+
+/// The benchmark's meter manufacturer, its P-256 EV-charger model (both made on first use) and
+/// the manufacturer's ed25519 root key, held in the benchmark keystore.
+fn benchmark_meter_model(
+) -> (openvpp_primitives::ManufacturerId, openvpp_primitives::ModelId, sp_core::ed25519::Public) {
+	use openvpp_primitives::{AccuracyClass, KeyScheme};
+	const NAME: &[u8] = b"Benchmark meters";
+	let root =
+		sp_io::crypto::ed25519_generate(METER_MAKER_KEYS, Some(b"//benchmark-meters".to_vec()));
+	let existing = pallet_device_identity::Manufacturers::<Runtime>::iter()
+		.find(|(_, maker)| maker.name.as_slice() == NAME)
+		.map(|(id, _)| id);
+	let manufacturer = existing.unwrap_or_else(|| {
+		let id = pallet_device_identity::NextManufacturerId::<Runtime>::get();
+		DeviceIdentity::create_manufacturer(
+			RuntimeOrigin::root(),
+			NAME.to_vec(),
+			alloc::vec![MultiSigner::Ed25519(root)],
+		)
+		.expect("the benchmark manufacturer can be created");
+		id
+	});
+	let model = pallet_device_identity::Models::<Runtime>::iter()
+		.find(|(_, model)| model.manufacturer == manufacturer)
+		.map(|(id, _)| id)
+		.unwrap_or_else(|| {
+			let id = pallet_device_identity::NextModelId::<Runtime>::get();
+			DeviceIdentity::create_model(
+				RuntimeOrigin::root(),
+				manufacturer,
+				b"EM-OCMF-1".to_vec(),
+				DeviceKind::Ev,
+				Nameplate { capacity_wh: 100_000, max_import_w: 22_000, max_export_w: 0 },
+				AccuracyClass::MidB,
+				KeyScheme::P256,
+				true,
+			)
+			.expect("the benchmark model can be created");
+			id
+		});
+	(manufacturer, model, root)
+}
+
 /// Region of the telemetry benchmark's devices.
 const TELEMETRY_REGION: RegionId = 1;
 const HOUR_MS: TimestampMs = 3_600_000;
@@ -210,8 +255,12 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		device
 	}
 
-	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> DeviceId {
-		use openvpp_primitives::crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey};
+	fn register_p256_device(secret: [u8; 32], serial: &[u8], gateway: &AccountId) -> DeviceId {
+		use openvpp_primitives::{
+			certificate_message,
+			crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey},
+			serial_hash, CertificateBody, DeviceCertificate,
+		};
 		let key = SigningKey::from_slice(&secret).expect("the benchmark scalar is valid");
 		let point = key.verifying_key().to_encoded_point(true);
 		let public = MultiSigner::P256(
@@ -219,18 +268,40 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		);
 		let _ = Balances::mint_into(gateway, 1_000 * UNITS);
 		ensure_region(TELEMETRY_REGION);
+		// A hardware-attested meter, as OCMF meters are: its certificate's manufacturer key is
+		// checked whenever its readings are (and it needs no state of charge).
+		let (manufacturer, model, root) = benchmark_meter_model();
+		let now = pallet_timestamp::Now::<Runtime>::get();
+		let body = CertificateBody {
+			manufacturer,
+			model,
+			serial_hash: serial_hash(serial),
+			device_key: public.clone(),
+			nameplate: Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 },
+			valid_from_ms: now.saturating_sub(HOUR_MS),
+			valid_until_ms: now.saturating_add(1_000 * 24 * HOUR_MS),
+			owner: Some(gateway.clone()),
+		};
+		let certificate_signature =
+			sp_io::crypto::ed25519_sign(METER_MAKER_KEYS, &root, &certificate_message(&body))
+				.expect("the benchmark keystore holds the manufacturer key");
 		let nonce = DeviceIdentity::registration_nonce(gateway.clone());
 		let message =
 			possession_message(REGISTER_DOMAIN, DeviceIdentity::genesis_hash(), gateway, nonce);
 		let signature: Signature = key.sign(&message);
-		DeviceIdentity::register_device(
+		DeviceIdentity::register_certified_device(
 			RuntimeOrigin::signed(gateway.clone()),
-			DeviceKind::Ev,
-			nameplate(DeviceKind::Ev),
 			TELEMETRY_REGION,
 			Default::default(),
 			public.clone(),
-			MultiSignature::P256(openvpp_primitives::P256Signature(signature.to_bytes().into())),
+			DeviceCertificate {
+				body,
+				root_key: 0,
+				signature: MultiSignature::Ed25519(certificate_signature),
+			},
+			Some(MultiSignature::P256(openvpp_primitives::P256Signature(
+				signature.to_bytes().into(),
+			))),
 		)
 		.expect("the benchmark meter registers");
 		let device = DeviceIdentity::device_by_key(public).expect("just registered");

@@ -32,7 +32,7 @@ after(async () => { await api?.disconnect(); });
 // history starts right after its registration).
 function meterReadings(firstSeq, count, startMs, baseWh) {
   return Array.from({ length: count }, (_, i) => ({
-    timestampMs: startMs + i * 2_000,
+    timestampMs: startMs + (firstSeq + i) * 2_000,
     energyInWh: baseWh + (firstSeq + i), // ~1.8 kW household load
     energyOutWh: 0,
     socBp: null,

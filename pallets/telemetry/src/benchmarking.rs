@@ -29,8 +29,9 @@ use sp_runtime::{BoundedVec, Permill};
 
 /// Key type of the device keys generated in the benchmark keystore.
 const KEY_TYPE: KeyTypeId = crate::BENCHMARK_KEY_TYPE;
-/// Chain time of the benchmark (June 2025), ms.
-const NOW_MS: u64 = 1_750_000_000_000;
+/// Chain time at which the benchmark registers its devices (June 2025), ms: their
+/// commissioning time, after which all their readings lie.
+const REGISTERED_MS: u64 = 1_750_000_000_000;
 /// Most bundles the benchmark submits in one call (see the module documentation).
 const BENCHMARK_MAX_BUNDLES: u32 = 16;
 /// One reading per hour: every reading interval is in an hour of its own, so the consumers
@@ -38,7 +39,15 @@ const BENCHMARK_MAX_BUNDLES: u32 = 16;
 /// worst case.
 const INTERVAL_MS: u64 = 3_600_000;
 
-/// `count` readings, one an hour and ending one second before `NOW_MS`, alternately charging
+/// Chain time at which a call whose longest trace has `readings` readings is submitted: one
+/// second after that trace's last reading.
+fn submitted_ms(readings: u32) -> u64 {
+	REGISTERED_MS
+		.saturating_add(u64::from(readings).saturating_mul(INTERVAL_MS))
+		.saturating_add(1_000)
+}
+
+/// `count` readings, one an hour from an hour after `REGISTERED_MS`, alternately charging
 /// and discharging at half the smaller nameplate power, with SoC that matches the energy.
 fn trace(nameplate: &Nameplate, count: u32) -> Vec<Reading> {
 	let power_w = match (nameplate.max_import_w, nameplate.max_export_w) {
@@ -50,8 +59,7 @@ fn trace(nameplate: &Nameplate, count: u32) -> Vec<Reading> {
 		.saturating_mul(INTERVAL_MS)
 		.checked_div(verify::MS_PER_HOUR.saturating_mul(2))
 		.unwrap_or(0);
-	let span_ms = u64::from(count).saturating_mul(INTERVAL_MS);
-	let start_ms = NOW_MS.saturating_sub(1_000).saturating_sub(span_ms);
+	let start_ms = REGISTERED_MS;
 	let soc = |stored_wh: u64| {
 		let bp = stored_wh.saturating_mul(10_000).checked_div(nameplate.capacity_wh)?;
 		let bp = u64::from(SOC_BASIS_POINTS / 2).saturating_add(bp);
@@ -89,7 +97,7 @@ fn device_with_bundle<T: Config>(
 	let view = T::Devices::device(device).ok_or(BenchmarkError::Stop("device not registered"))?;
 	let readings = trace(&view.nameplate, count.saturating_add(1));
 	let (head, tail) = readings.split_first().ok_or(BenchmarkError::Stop("empty trace"))?;
-	let epoch = verify::epoch_index(NOW_MS, T::EpochDurationMs::get());
+	let epoch = verify::epoch_index(head.timestamp_ms, T::EpochDurationMs::get());
 	DeviceTelemetry::<T>::insert(
 		device,
 		TelemetryState {
@@ -127,7 +135,7 @@ fn device_with_bundle<T: Config>(
 const BENCHMARK_MAX_OCMF_READINGS: u32 = 30;
 
 /// A registered P-256 meter with one accepted reading, and a record of `count` more readings
-/// it signed (a charging session at 11 kW, one reading a minute, ending before `NOW_MS`).
+/// it signed (a charging session at 11 kW, one reading an hour from `REGISTERED_MS`).
 fn meter_with_record<T: Config>(
 	gateway: &T::AccountId,
 	index: u32,
@@ -142,10 +150,10 @@ fn meter_with_record<T: Config>(
 		*to ^= from;
 	}
 	let key = SigningKey::from_slice(&secret).map_err(|_| BenchmarkError::Stop("bad scalar"))?;
-	let device = T::BenchmarkHelper::register_p256_device(secret, gateway);
+	let serial = alloc::format!("EM-{index:08}");
+	let device = T::BenchmarkHelper::register_p256_device(secret, serial.as_bytes(), gateway);
 	let step_wh = INTERVAL_MS.saturating_mul(11_000) / verify::MS_PER_HOUR;
-	let start_ms =
-		NOW_MS.saturating_sub(1_000).saturating_sub(u64::from(count).saturating_mul(INTERVAL_MS));
+	let start_ms = REGISTERED_MS.saturating_add(1_000);
 	let sample = |i: u32| MeterSample {
 		timestamp_ms: start_ms.saturating_add(u64::from(i).saturating_mul(INTERVAL_MS)),
 		tx: if i == 0 { b'B' } else { b'T' },
@@ -161,7 +169,7 @@ fn meter_with_record<T: Config>(
 			last_energy_out_wh: 0,
 			last_soc: None,
 			last_state: DeviceState::Idle,
-			epoch: verify::epoch_index(NOW_MS, T::EpochDurationMs::get()),
+			epoch: verify::epoch_index(head.timestamp_ms, T::EpochDurationMs::get()),
 			epoch_energy_in_wh: 0,
 			epoch_energy_out_wh: 0,
 			epoch_readings: 1,
@@ -176,7 +184,7 @@ fn meter_with_record<T: Config>(
 		gateway_serial: "WB-0000001".into(),
 		vendor: "OpenVPP".into(),
 		model: "EM-OCMF-1".into(),
-		serial: alloc::format!("EM-{index:08}"),
+		serial,
 	};
 	let samples: Vec<MeterSample> = (1..=count).map(sample).collect();
 	let payload = ocmf::write_payload(&identity, "T1", &samples);
@@ -197,12 +205,14 @@ mod benchmarks {
 		r: Linear<1, { T::MaxReadingsPerBundle::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let gateway: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::set_time_ms(NOW_MS);
+		T::BenchmarkHelper::set_time_ms(REGISTERED_MS);
 		let genesis = Pallet::<T>::genesis_hash();
 		let mut bundles = Vec::new();
 		for i in 0..b {
 			bundles.push(device_with_bundle::<T>(&gateway, genesis, if i == 0 { r } else { 1 })?);
 		}
+		// The first device's trace has `r + 1` readings, its head already on chain.
+		T::BenchmarkHelper::set_time_ms(submitted_ms(r.saturating_add(1)));
 		let devices: Vec<_> = bundles.iter().map(|bundle| bundle.device).collect();
 		let bundles =
 			BoundedVec::try_from(bundles).map_err(|_| BenchmarkError::Stop("too many bundles"))?;
@@ -225,11 +235,12 @@ mod benchmarks {
 		r: Linear<1, BENCHMARK_MAX_OCMF_READINGS>,
 	) -> Result<(), BenchmarkError> {
 		let gateway: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::set_time_ms(NOW_MS);
+		T::BenchmarkHelper::set_time_ms(REGISTERED_MS);
 		let mut records = Vec::new();
 		for i in 0..n {
 			records.push(meter_with_record::<T>(&gateway, i, if i == 0 { r } else { 1 })?);
 		}
+		T::BenchmarkHelper::set_time_ms(submitted_ms(r.saturating_add(1)));
 		let devices: Vec<_> = records.iter().map(|record| record.device).collect();
 		let records =
 			BoundedVec::try_from(records).map_err(|_| BenchmarkError::Stop("too many records"))?;
@@ -240,7 +251,12 @@ mod benchmarks {
 		for (i, device) in devices.into_iter().enumerate() {
 			let expected_seq = if i == 0 { u64::from(r) } else { 1 };
 			let state = DeviceTelemetry::<T>::get(device);
-			assert_eq!(state.map(|s| s.last_seq), Some(expected_seq), "record {i} not accepted");
+			assert_eq!(
+				state.map(|s| s.last_seq),
+				Some(expected_seq),
+				"record {i} not accepted: {:?}",
+				DeviceQuality::<T>::get(device)
+			);
 		}
 		Ok(())
 	}

@@ -53,8 +53,13 @@ pub trait BenchmarkHelper<AccountId> {
 		gateway: &AccountId,
 	) -> openvpp_primitives::DeviceId;
 	/// Registers an active EV charger meter like [`Self::register_device`], signing with the
-	/// P-256 key of scalar `secret` (as a meter that signs OCMF records).
-	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> openvpp_primitives::DeviceId;
+	/// P-256 key of scalar `secret` (as a meter that signs OCMF records), hardware-attested by
+	/// a manufacturer certificate for serial number `serial` (as OCMF meters are).
+	fn register_p256_device(
+		secret: [u8; 32],
+		serial: &[u8],
+		gateway: &AccountId,
+	) -> openvpp_primitives::DeviceId;
 	/// Sets chain time (what `Config::UnixTime` reports), ms since the Unix epoch.
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs);
 }

@@ -194,8 +194,14 @@ impl crate::BenchmarkHelper<AccountId> for TestRegistry {
 		Self::register(1, DeviceKind::Battery, nameplate, signer, 1, *gateway)
 	}
 
-	fn register_p256_device(secret: [u8; 32], gateway: &AccountId) -> DeviceId {
-		Self::register_charger(p256_public(&secret), *gateway)
+	fn register_p256_device(secret: [u8; 32], serial: &[u8], gateway: &AccountId) -> DeviceId {
+		let device = Self::register_charger(p256_public(&secret), *gateway);
+		let serial_hash = openvpp_primitives::serial_hash(serial);
+		Self::set_hardware(
+			device,
+			openvpp_primitives::HardwareIdentity { manufacturer: 1, model: 1, serial_hash },
+		);
+		device
 	}
 
 	fn set_time_ms(now_ms: u64) {
