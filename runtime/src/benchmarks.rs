@@ -141,8 +141,17 @@ fn benchmark_meter_model(
 	(manufacturer, model, root)
 }
 
-/// Region of the telemetry benchmark's devices.
+/// First region of the telemetry benchmark's devices.
 const TELEMETRY_REGION: RegionId = 1;
+
+/// A region of its own for the next telemetry benchmark device: bundles of one call then read
+/// and write distinct region records, events and hourly ledgers, never a cached one.
+fn fresh_telemetry_region() -> RegionId {
+	let next = pallet_device_identity::NextDeviceId::<Runtime>::get();
+	let region = TELEMETRY_REGION.saturating_add(RegionId::try_from(next % 10_000).unwrap_or(0));
+	ensure_region(region);
+	region
+}
 const HOUR_MS: TimestampMs = 3_600_000;
 
 /// Gives `device` points in two closed settlement epochs (both of its point records), so that
@@ -172,17 +181,17 @@ fn unsettled_points(device: DeviceId) {
 	}
 }
 
-/// Enrolls `device`, an EV of `owner` in [`TELEMETRY_REGION`], in an open discharge event whose
-/// window spans the two hours before and after the current chain time, so that v2g measures its
-/// next accepted bundle against the enrollment (the heavier path). Events are opened (and
-/// joined) before their window, so chain time is moved back for that and then restored; a new
-/// event is opened when the last one is full.
-fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
+/// Enrolls `device`, an EV of `owner` in `region`, in an open discharge event of that region
+/// whose window spans the two hours before and after the current chain time, so that v2g
+/// measures its next accepted bundle against the enrollment (the heavier path). Events are
+/// opened (and joined) before their window, so chain time is moved back for that and then
+/// restored; a region's event is reused while it has room.
+fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
 	let now = pallet_timestamp::Now::<Runtime>::get();
 	let (start, end) = (now.saturating_sub(2 * HOUR_MS), now.saturating_add(2 * HOUR_MS));
 	pallet_timestamp::Now::<Runtime>::put(start.saturating_sub(HOUR_MS));
 	let operator: AccountId = frame_benchmarking::account("operator", 0, 0);
-	pallet_v2g::Operators::<Runtime>::mutate(TELEMETRY_REGION, |operators| {
+	pallet_v2g::Operators::<Runtime>::mutate(region, |operators| {
 		if !operators.contains(&operator) {
 			operators.try_push(operator.clone()).expect("room for the benchmark operator");
 		}
@@ -190,7 +199,9 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
 	let last = pallet_v2g::NextEventId::<Runtime>::get().checked_sub(1);
 	let reusable = last.filter(|id| {
 		pallet_v2g::Events::<Runtime>::get(id).is_some_and(|event| {
-			event.window_start_ms == start && event.participants < event.max_participants
+			event.region == region
+				&& event.window_start_ms == start
+				&& event.participants < event.max_participants
 		})
 	});
 	let event = match reusable {
@@ -200,7 +211,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
 			let id = pallet_v2g::NextEventId::<Runtime>::get();
 			V2g::open_event(
 				RuntimeOrigin::signed(operator),
-				TELEMETRY_REGION,
+				region,
 				pallet_v2g::Direction::Discharge,
 				start,
 				end,
@@ -219,7 +230,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId) {
 		&AcceptedReadings {
 			device,
 			kind: DeviceKind::Ev,
-			region: TELEMETRY_REGION,
+			region,
 			from_ms: start.saturating_sub(2 * HOUR_MS),
 			to_ms: start.saturating_sub(HOUR_MS),
 			energy_in_wh: 0,
@@ -242,16 +253,12 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			panic!("telemetry benchmarks use sr25519 device keys")
 		};
 		// The gateway owns the device, which authorizes it.
-		let device = register(
-			gateway,
-			pallet_telemetry::BENCHMARK_KEY_TYPE,
-			public,
-			DeviceKind::Ev,
-			TELEMETRY_REGION,
-		);
+		let region = fresh_telemetry_region();
+		let device =
+			register(gateway, pallet_telemetry::BENCHMARK_KEY_TYPE, public, DeviceKind::Ev, region);
 		// The runtime's consumers of accepted readings take their heaviest paths.
 		unsettled_points(device);
-		enroll_in_live_event(gateway, device);
+		enroll_in_live_event(gateway, device, region);
 		device
 	}
 
@@ -267,7 +274,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			openvpp_primitives::p256_compress(point.as_bytes()).expect("a valid point"),
 		);
 		let _ = Balances::mint_into(gateway, 1_000 * UNITS);
-		ensure_region(TELEMETRY_REGION);
+		let region = fresh_telemetry_region();
 		// A hardware-attested meter, as OCMF meters are: its certificate's manufacturer key is
 		// checked whenever its readings are (and it needs no state of charge).
 		let (manufacturer, model, root) = benchmark_meter_model();
@@ -291,7 +298,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		let signature: Signature = key.sign(&message);
 		DeviceIdentity::register_certified_device(
 			RuntimeOrigin::signed(gateway.clone()),
-			TELEMETRY_REGION,
+			region,
 			Default::default(),
 			public.clone(),
 			DeviceCertificate {
@@ -306,7 +313,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		.expect("the benchmark meter registers");
 		let device = DeviceIdentity::device_by_key(public).expect("just registered");
 		unsettled_points(device);
-		enroll_in_live_event(gateway, device);
+		enroll_in_live_event(gateway, device, region);
 		device
 	}
 

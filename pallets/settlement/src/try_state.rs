@@ -1,7 +1,10 @@
 //! Invariants checked by `try_state` (and at the end of every unit test).
 
 use alloc::collections::btree_map::BTreeMap;
-use frame_support::{ensure, traits::fungible::Inspect};
+use frame_support::{
+	ensure,
+	traits::fungible::{Inspect, InspectHold},
+};
 use openvpp_primitives::RegionId;
 use sp_runtime::{Saturating, TryRuntimeError};
 
@@ -17,6 +20,7 @@ impl<T: Config> Pallet<T> {
 	/// - no Wh certified twice: certified ≤ generated, matched ≤ consumed, per hour;
 	/// - certificate supply = issued − retired per (region, hour) bucket;
 	/// - holder indexes and counts agree with the certificate records;
+	/// - what each depositor has on hold for certificates is the sum of its records' deposits;
 	/// - every open offer is of a live record, to another account, and in its recipient's index.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let emitted = TotalEmitted::<T>::get();
@@ -66,7 +70,10 @@ impl<T: Config> Pallet<T> {
 
 		let mut supply: BTreeMap<(RegionId, HourIndex), u64> = BTreeMap::new();
 		let mut held: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (id, certificate) in Certificates::<T>::iter() {
+			let deposit = deposits.entry(certificate.depositor.clone()).or_default();
+			*deposit = deposit.saturating_add(certificate.deposit);
 			ensure!(certificate.amount_wh > 0, "an empty certificate record was kept");
 			ensure!(
 				CertificatesByOwner::<T>::contains_key(&certificate.owner, id),
@@ -94,6 +101,11 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(held.is_empty(), "a holder has certificates but no count");
+		for (depositor, deposit) in deposits {
+			let on_hold =
+				T::Currency::balance_on_hold(&HoldReason::CertificateDeposit.into(), &depositor);
+			ensure!(on_hold == deposit, "certificate holds differ from the records' deposits");
+		}
 
 		// Offers: of a live record, to someone other than its holder, indexed by recipient.
 		for (id, offer) in CertificateOffers::<T>::iter() {

@@ -394,3 +394,24 @@ fn bad_offer_answers_are_refused() {
 		assert_ok!(reject(BOB, 1));
 	});
 }
+
+#[test]
+fn try_state_finds_a_certificate_deposit_that_is_not_held() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+		let (roof, _) = roof_and_meter();
+		assert_ok!(issue(ALICE, roof, 12, 3_000));
+		assert_ok!(Settlement::do_try_state());
+		// A deposit released without its record: the chain would owe a refund it does not hold.
+		assert_ok!(Balances::release(
+			&HoldReason::CertificateDeposit.into(),
+			&ALICE,
+			1,
+			Precision::Exact
+		));
+		assert_eq!(
+			Settlement::do_try_state(),
+			Err("certificate holds differ from the records' deposits".into())
+		);
+	});
+}
