@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds OpenVPP and runs every test: formatting, the Rust unit and
 # runtime tests, then the end-to-end tests against a development node this script starts
-# and stops, then the packaging static checks (tests/network/static_checks.sh) and the
-# network failure tests on a local four-validator network (tests/network/failure.sh, ~4 min;
-# OPENVPP_SKIP_NETWORK_TESTS=1 skips them).
+# and stops, the pallets' invariants on that node's exported state, then the packaging static
+# checks (tests/network/static_checks.sh) and the network failure tests on a local
+# four-validator network (tests/network/failure.sh, ~4 min; OPENVPP_SKIP_NETWORK_TESTS=1 skips
+# them).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
@@ -76,6 +77,18 @@ fi
 # The development node is done; the network tests start their own nodes on their own ports.
 stop_e2e_node
 
+# The pallets' invariants on the state the end-to-end tests left (devices, telemetry, rewards,
+# demand response, certificates), exported from the stopped node's database.
+log "pallet invariants (try_state) on the development node's exported state"
+live_status=0
+if "$NODE_BIN" export-state --dev --base-path "$E2E_DIR/db" >"$E2E_DIR/state.json" 2>"$E2E_DIR/export.log"; then
+	OPENVPP_LIVE_STATE="$E2E_DIR/state.json" cargo test --release --locked --workspace \
+		--test live_state -- --ignored --nocapture || live_status=$?
+else
+	live_status=$?
+	log "export-state failed:"; tail -20 "$E2E_DIR/export.log"
+fi
+
 result() { if [ "$1" -eq 0 ]; then echo passed; else echo "FAILED ($1)"; fi; }
 static_status=0
 failure_status=0
@@ -86,9 +99,9 @@ else
 	"$REPO_ROOT/tests/network/static_checks.sh" || static_status=$?
 	log "==== network failure tests: four validators on loopback, kill/restart (tests/network/failure.sh) ===="
 	timeout 420 "$REPO_ROOT/tests/network/failure.sh" || failure_status=$?
-	log "==== summary: end-to-end $(result "$status"), packaging static checks $(result "$static_status"), network failure tests $(result "$failure_status") ===="
+	log "==== summary: end-to-end $(result "$status"), live-state invariants $(result "$live_status"), packaging static checks $(result "$static_status"), network failure tests $(result "$failure_status") ===="
 fi
-if [ "$status" -ne 0 ] || [ "$static_status" -ne 0 ] || [ "$failure_status" -ne 0 ]; then
+if [ "$status" -ne 0 ] || [ "$live_status" -ne 0 ] || [ "$static_status" -ne 0 ] || [ "$failure_status" -ne 0 ]; then
 	exit 1
 fi
 exit 0

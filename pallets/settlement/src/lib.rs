@@ -32,7 +32,8 @@ pub mod credit;
 pub mod epochs;
 pub mod rewards;
 pub mod runtime_api;
-#[cfg(any(feature = "try-runtime", test))]
+// Native builds too: the runtime's live-state test checks a node's exported state with them.
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 mod try_state;
 pub mod types;
 pub mod valuation;

@@ -288,7 +288,7 @@ pub mod pallet {
 		/// Checks the pallet's invariants: every device with state has quality counters whose
 		/// accepted readings match its sequence (no gaps are ever accepted), and epoch
 		/// accumulators are empty without readings.
-		#[cfg(any(feature = "try-runtime", test))]
+		#[cfg(any(feature = "try-runtime", feature = "std"))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (device, state) in DeviceTelemetry::<T>::iter() {
 				let quality = DeviceQuality::<T>::try_get(device)

@@ -57,7 +57,8 @@ pub mod operators;
 pub mod payment;
 pub mod profiles;
 pub mod runtime_api;
-#[cfg(any(feature = "try-runtime", test))]
+// Native builds too: the runtime's live-state test checks a node's exported state with them.
+#[cfg(any(feature = "try-runtime", feature = "std"))]
 mod try_state;
 pub mod types;
 pub mod weights;
