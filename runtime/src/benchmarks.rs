@@ -64,6 +64,14 @@ fn ensure_region(region: RegionId) {
 			60,
 		)
 		.expect("the benchmark region can be created");
+		// Unattested devices earn here (capped far above any benchmark device), so their
+		// readings take settlement's valuation path.
+		DeviceIdentity::set_region_policy(
+			RuntimeOrigin::root(),
+			region,
+			openvpp_primitives::UnattestedPolicy::Capped { max_counted_w: 1_000_000 },
+		)
+		.expect("the benchmark region's policy can be set");
 	}
 }
 
@@ -99,14 +107,18 @@ fn register(
 /// Key type of the benchmark meter manufacturer's root key.
 const METER_MAKER_KEYS: KeyTypeId = KeyTypeId(*b"mfrb");
 
-/// The benchmark's meter manufacturer, its P-256 EV-charger model (both made on first use) and
-/// the manufacturer's ed25519 root key, held in the benchmark keystore.
-fn benchmark_meter_model(
+/// The benchmark's manufacturer, its model of `kind` whose devices sign with `scheme` and are
+/// rated `max_nameplate` (both made on first use), and the manufacturer's ed25519 root key,
+/// held in the benchmark keystore.
+fn benchmark_model(
+	kind: DeviceKind,
+	scheme: openvpp_primitives::KeyScheme,
+	max_nameplate: Nameplate,
 ) -> (openvpp_primitives::ManufacturerId, openvpp_primitives::ModelId, sp_core::ed25519::Public) {
-	use openvpp_primitives::{AccuracyClass, KeyScheme};
-	const NAME: &[u8] = b"Benchmark meters";
+	use openvpp_primitives::AccuracyClass;
+	const NAME: &[u8] = b"Benchmark devices";
 	let root =
-		sp_io::crypto::ed25519_generate(METER_MAKER_KEYS, Some(b"//benchmark-meters".to_vec()));
+		sp_io::crypto::ed25519_generate(METER_MAKER_KEYS, Some(b"//benchmark-maker".to_vec()));
 	let existing = pallet_device_identity::Manufacturers::<Runtime>::iter()
 		.find(|(_, maker)| maker.name.as_slice() == NAME)
 		.map(|(id, _)| id);
@@ -121,24 +133,61 @@ fn benchmark_meter_model(
 		id
 	});
 	let model = pallet_device_identity::Models::<Runtime>::iter()
-		.find(|(_, model)| model.manufacturer == manufacturer)
+		.find(|(_, model)| {
+			model.manufacturer == manufacturer && model.kind == kind && model.key_scheme == scheme
+		})
 		.map(|(id, _)| id)
 		.unwrap_or_else(|| {
 			let id = pallet_device_identity::NextModelId::<Runtime>::get();
 			DeviceIdentity::create_model(
 				RuntimeOrigin::root(),
 				manufacturer,
-				b"EM-OCMF-1".to_vec(),
-				DeviceKind::Ev,
-				Nameplate { capacity_wh: 100_000, max_import_w: 22_000, max_export_w: 0 },
+				b"Benchmark model".to_vec(),
+				kind,
+				max_nameplate,
 				AccuracyClass::MidB,
-				KeyScheme::P256,
+				scheme,
 				true,
 			)
 			.expect("the benchmark model can be created");
 			id
 		});
 	(manufacturer, model, root)
+}
+
+/// A certificate of `root` (the benchmark manufacturer's key) for `device_key` of `model`, serial
+/// `serial`, valid from an hour before now for 1,000 days and naming `owner`.
+fn benchmark_certificate(
+	(manufacturer, model, root): (
+		openvpp_primitives::ManufacturerId,
+		openvpp_primitives::ModelId,
+		sp_core::ed25519::Public,
+	),
+	serial: &[u8],
+	device_key: MultiSigner,
+	nameplate: Nameplate,
+	owner: &AccountId,
+) -> openvpp_primitives::DeviceCertificate<AccountId> {
+	use openvpp_primitives::{certificate_message, serial_hash, CertificateBody};
+	let now = pallet_timestamp::Now::<Runtime>::get();
+	let body = CertificateBody {
+		manufacturer,
+		model,
+		serial_hash: serial_hash(serial),
+		device_key,
+		nameplate,
+		valid_from_ms: now.saturating_sub(HOUR_MS),
+		valid_until_ms: now.saturating_add(1_000 * 24 * HOUR_MS),
+		owner: Some(owner.clone()),
+	};
+	let signature =
+		sp_io::crypto::ed25519_sign(METER_MAKER_KEYS, &root, &certificate_message(&body))
+			.expect("the benchmark keystore holds the manufacturer key");
+	openvpp_primitives::DeviceCertificate {
+		body,
+		root_key: 0,
+		signature: MultiSignature::Ed25519(signature),
+	}
 }
 
 /// First region of the telemetry benchmark's devices.
@@ -185,8 +234,16 @@ fn unsettled_points(device: DeviceId) {
 /// whose window spans the two hours before and after the current chain time, so that v2g
 /// measures its next accepted bundle against the enrollment (the heavier path). Events are
 /// opened (and joined) before their window, so chain time is moved back for that and then
-/// restored; a region's event is reused while it has room.
+/// restored; a region's event is reused while it has room. An EV that can export joins a
+/// discharge event (full, so it has energy to give), a charging point an absorb event (empty).
 fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
+	let exports = pallet_device_identity::Devices::<Runtime>::get(device)
+		.is_some_and(|record| record.nameplate.max_export_w > 0);
+	let (direction, soc) = if exports {
+		(pallet_v2g::Direction::Discharge, Permill::one())
+	} else {
+		(pallet_v2g::Direction::Absorb, Permill::zero())
+	};
 	let now = pallet_timestamp::Now::<Runtime>::get();
 	let (start, end) = (now.saturating_sub(2 * HOUR_MS), now.saturating_add(2 * HOUR_MS));
 	pallet_timestamp::Now::<Runtime>::put(start.saturating_sub(HOUR_MS));
@@ -200,6 +257,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
 	let reusable = last.filter(|id| {
 		pallet_v2g::Events::<Runtime>::get(id).is_some_and(|event| {
 			event.region == region
+				&& event.direction == direction
 				&& event.window_start_ms == start
 				&& event.participants < event.max_participants
 		})
@@ -212,7 +270,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
 			V2g::open_event(
 				RuntimeOrigin::signed(operator),
 				region,
-				pallet_v2g::Direction::Discharge,
+				direction,
 				start,
 				end,
 				10_000_000,
@@ -236,7 +294,7 @@ fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
 			energy_in_wh: 0,
 			energy_out_wh: 0,
 			readings: 1,
-			last_soc: Some(Permill::one()),
+			last_soc: Some(soc),
 			last_state: DeviceState::Idle,
 			peak_power_w: 0,
 			hours: Vec::new(),
@@ -263,11 +321,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 	}
 
 	fn register_p256_device(secret: [u8; 32], serial: &[u8], gateway: &AccountId) -> DeviceId {
-		use openvpp_primitives::{
-			certificate_message,
-			crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey},
-			serial_hash, CertificateBody, DeviceCertificate,
-		};
+		use openvpp_primitives::crypto::p256::ecdsa::{signature::Signer, Signature, SigningKey};
 		let key = SigningKey::from_slice(&secret).expect("the benchmark scalar is valid");
 		let point = key.verifying_key().to_encoded_point(true);
 		let public = MultiSigner::P256(
@@ -277,21 +331,9 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		let region = fresh_telemetry_region();
 		// A hardware-attested meter, as OCMF meters are: its certificate's manufacturer key is
 		// checked whenever its readings are (and it needs no state of charge).
-		let (manufacturer, model, root) = benchmark_meter_model();
-		let now = pallet_timestamp::Now::<Runtime>::get();
-		let body = CertificateBody {
-			manufacturer,
-			model,
-			serial_hash: serial_hash(serial),
-			device_key: public.clone(),
-			nameplate: Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 },
-			valid_from_ms: now.saturating_sub(HOUR_MS),
-			valid_until_ms: now.saturating_add(1_000 * 24 * HOUR_MS),
-			owner: Some(gateway.clone()),
-		};
-		let certificate_signature =
-			sp_io::crypto::ed25519_sign(METER_MAKER_KEYS, &root, &certificate_message(&body))
-				.expect("the benchmark keystore holds the manufacturer key");
+		let nameplate = Nameplate { capacity_wh: 60_000, max_import_w: 11_000, max_export_w: 0 };
+		let model = benchmark_model(DeviceKind::Ev, openvpp_primitives::KeyScheme::P256, nameplate);
+		let certificate = benchmark_certificate(model, serial, public.clone(), nameplate, gateway);
 		let nonce = DeviceIdentity::registration_nonce(gateway.clone());
 		let message =
 			possession_message(REGISTER_DOMAIN, DeviceIdentity::genesis_hash(), gateway, nonce);
@@ -301,11 +343,7 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 			region,
 			Default::default(),
 			public.clone(),
-			DeviceCertificate {
-				body,
-				root_key: 0,
-				signature: MultiSignature::Ed25519(certificate_signature),
-			},
+			certificate,
 			Some(MultiSignature::P256(openvpp_primitives::P256Signature(
 				signature.to_bytes().into(),
 			))),
@@ -330,25 +368,31 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		attested: bool,
 	) -> DeviceId {
 		let public = sp_io::crypto::sr25519_generate(SETTLEMENT_BENCH_KEYS, None);
-		let id = register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region);
-		if attested {
-			let certifier: AccountId = frame_benchmarking::account("certifier", 0, 0);
-			if !pallet_device_identity::Certifiers::<Runtime>::contains_key(&certifier) {
-				DeviceIdentity::add_certifier(
-					RuntimeOrigin::root(),
-					certifier.clone().into(),
-					b"Benchmark lab".to_vec(),
-				)
-				.expect("the benchmark certifier can be added");
-			}
-			DeviceIdentity::attest(
-				RuntimeOrigin::signed(certifier),
-				id,
-				pallet_device_identity::AttestationKind::Manufacturer,
-				H256::repeat_byte(7),
-			)
-			.expect("the benchmark device can be attested");
+		if !attested {
+			return register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region);
 		}
+		// Hardware-attested: registered with the benchmark manufacturer's certificate.
+		let _ = Balances::mint_into(owner, 1_000 * UNITS);
+		ensure_region(region);
+		let model = benchmark_model(kind, openvpp_primitives::KeyScheme::Sr25519, nameplate(kind));
+		let signer = MultiSigner::Sr25519(public);
+		let certificate =
+			benchmark_certificate(model, public.as_ref(), signer.clone(), nameplate(kind), owner);
+		let nonce = DeviceIdentity::registration_nonce(owner.clone());
+		let message =
+			possession_message(REGISTER_DOMAIN, DeviceIdentity::genesis_hash(), owner, nonce);
+		let proof = sp_io::crypto::sr25519_sign(SETTLEMENT_BENCH_KEYS, &public, &message)
+			.expect("the benchmark keystore holds the device key");
+		DeviceIdentity::register_certified_device(
+			RuntimeOrigin::signed(owner.clone()),
+			region,
+			Default::default(),
+			signer.clone(),
+			certificate,
+			Some(MultiSignature::Sr25519(proof)),
+		)
+		.expect("the benchmark device registers certified");
+		let id = DeviceIdentity::device_by_key(signer).expect("just registered");
 		id
 	}
 
