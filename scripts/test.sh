@@ -36,6 +36,12 @@ fi
 log "Rust tests (unit, runtime, integration)"
 cargo test --release --locked --workspace
 
+# Each pallet benchmark runs once against its pallet's mock, so a benchmark that no longer
+# reaches its worst case (or fails) is caught here, not when the weights are regenerated.
+log "pallet benchmarks, once each against the pallet mocks (runtime-benchmarks)"
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-device-identity -p pallet-telemetry \
+	-p pallet-settlement -p pallet-v2g --features runtime-benchmarks --lib bench_
+
 # End-to-end: a fresh development node on its own ports and a temporary database.
 RPC_PORT="${OPENVPP_E2E_RPC_PORT:-19944}"
 P2P_PORT="${OPENVPP_E2E_P2P_PORT:-31333}"
