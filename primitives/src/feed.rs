@@ -463,24 +463,15 @@ impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for TopSeed<'_, MaxReadin
 					format = Some(map.next_value::<Text<'de, MAX_NAME_LEN>>()?);
 				}
 				"bundles" => {
-					if bundles {
-						return Err(de::Error::duplicate_field("bundles"));
-					}
-					bundles = true;
+					first_time::<A::Error>(&mut bundles, "bundles")?;
 					map.next_value_seed(BundlesSeed(&mut *self.0))?;
 				}
 				"evseId" => {
-					if evse_id {
-						return Err(de::Error::duplicate_field("evseId"));
-					}
-					evse_id = true;
+					first_time::<A::Error>(&mut evse_id, "evseId")?;
 					map.next_value::<i64>()?;
 				}
 				"meterValue" => {
-					if meter_value {
-						return Err(de::Error::duplicate_field("meterValue"));
-					}
-					meter_value = true;
+					first_time::<A::Error>(&mut meter_value, "meterValue")?;
 					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
 				}
 				_ => {
@@ -500,6 +491,14 @@ impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for TopSeed<'_, MaxReadin
 			None => Ok(Shape::Ocpp),
 		}
 	}
+}
+
+/// Notes that the field `name` was read, refusing it a second time.
+fn first_time<E: de::Error>(seen: &mut bool, name: &'static str) -> Result<(), E> {
+	if core::mem::replace(seen, true) {
+		return Err(E::duplicate_field(name));
+	}
+	Ok(())
 }
 
 /// Reads one OCPP `MeterValuesRequest` of an array, its meter values into the sink.
@@ -525,17 +524,11 @@ impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for RequestSeed<'_, MaxRe
 		while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
 			match key.as_key() {
 				"evseId" => {
-					if evse_id {
-						return Err(de::Error::duplicate_field("evseId"));
-					}
-					evse_id = true;
+					first_time::<A::Error>(&mut evse_id, "evseId")?;
 					map.next_value::<i64>()?;
 				}
 				"meterValue" => {
-					if meter_value {
-						return Err(de::Error::duplicate_field("meterValue"));
-					}
-					meter_value = true;
+					first_time::<A::Error>(&mut meter_value, "meterValue")?;
 					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
 				}
 				_ => {
