@@ -451,45 +451,56 @@ impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for TopSeed<'_, MaxReadin
 		Ok(Shape::Ocpp)
 	}
 
-	fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-		let mut format = None;
-		let (mut bundles, mut evse_id, mut meter_value) = (false, false, false);
-		while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
-			match key.as_key() {
-				"format" => {
-					if format.is_some() {
-						return Err(de::Error::duplicate_field("format"));
-					}
-					format = Some(map.next_value::<Text<'de, MAX_NAME_LEN>>()?);
+	fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+		read_object(self.0, map, true)
+	}
+}
+
+/// Reads a JSON object of a feed into the sink: at the top level (`document`) an OpenVPP
+/// document or one OCPP request, in an array an OCPP request (where `format` and `bundles` are
+/// unknown fields, skipped like any other).
+fn read_object<'de, A: MapAccess<'de>, MaxReadings: sp_core::Get<u32>>(
+	sink: &mut Sink<MaxReadings>,
+	mut map: A,
+	document: bool,
+) -> Result<Shape<'de>, A::Error> {
+	let mut format = None;
+	let (mut bundles, mut evse_id, mut meter_value) = (false, false, false);
+	while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
+		match key.as_key() {
+			"format" if document => {
+				if format.is_some() {
+					return Err(de::Error::duplicate_field("format"));
 				}
-				"bundles" => {
-					first_time::<A::Error>(&mut bundles, "bundles")?;
-					map.next_value_seed(BundlesSeed(&mut *self.0))?;
-				}
-				"evseId" => {
-					first_time::<A::Error>(&mut evse_id, "evseId")?;
-					map.next_value::<i64>()?;
-				}
-				"meterValue" => {
-					first_time::<A::Error>(&mut meter_value, "meterValue")?;
-					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
-				}
-				_ => {
-					map.next_value::<IgnoredAny>()?;
-				}
+				format = Some(map.next_value::<Text<'de, MAX_NAME_LEN>>()?);
+			}
+			"bundles" if document => {
+				first_time::<A::Error>(&mut bundles, "bundles")?;
+				map.next_value_seed(BundlesSeed(&mut *sink))?;
+			}
+			"evseId" => {
+				first_time::<A::Error>(&mut evse_id, "evseId")?;
+				map.next_value::<i64>()?;
+			}
+			"meterValue" => {
+				first_time::<A::Error>(&mut meter_value, "meterValue")?;
+				map.next_value_seed(MeterValuesSeed(&mut *sink))?;
+			}
+			_ => {
+				map.next_value::<IgnoredAny>()?;
 			}
 		}
-		match format {
-			Some(_) if meter_value => {
-				Err(de::Error::custom("a document with both `format` and `meterValue`"))
-			}
-			Some(_) if !bundles => Err(de::Error::missing_field("bundles")),
-			Some(format) => Ok(Shape::Document(format)),
-			None if bundles => Err(de::Error::missing_field("format")),
-			None if !evse_id => Err(de::Error::missing_field("evseId")),
-			None if !meter_value => Err(de::Error::missing_field("meterValue")),
-			None => Ok(Shape::Ocpp),
+	}
+	match format {
+		Some(_) if meter_value => {
+			Err(de::Error::custom("a document with both `format` and `meterValue`"))
 		}
+		Some(_) if !bundles => Err(de::Error::missing_field("bundles")),
+		Some(format) => Ok(Shape::Document(format)),
+		None if bundles => Err(de::Error::missing_field("format")),
+		None if !evse_id => Err(de::Error::missing_field("evseId")),
+		None if !meter_value => Err(de::Error::missing_field("meterValue")),
+		None => Ok(Shape::Ocpp),
 	}
 }
 
@@ -519,30 +530,8 @@ impl<'de, MaxReadings: sp_core::Get<u32>> Visitor<'de> for RequestSeed<'_, MaxRe
 		f.write_str("an OCPP MeterValuesRequest")
 	}
 
-	fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-		let (mut evse_id, mut meter_value) = (false, false);
-		while let Some(key) = map.next_key::<Text<'de, MAX_NAME_LEN>>()? {
-			match key.as_key() {
-				"evseId" => {
-					first_time::<A::Error>(&mut evse_id, "evseId")?;
-					map.next_value::<i64>()?;
-				}
-				"meterValue" => {
-					first_time::<A::Error>(&mut meter_value, "meterValue")?;
-					map.next_value_seed(MeterValuesSeed(&mut *self.0))?;
-				}
-				_ => {
-					map.next_value::<IgnoredAny>()?;
-				}
-			}
-		}
-		if !evse_id {
-			return Err(de::Error::missing_field("evseId"));
-		}
-		if !meter_value {
-			return Err(de::Error::missing_field("meterValue"));
-		}
-		Ok(())
+	fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+		read_object(self.0, map, false).map(|_| ())
 	}
 }
 

@@ -76,36 +76,57 @@ fn ensure_region(region: RegionId) {
 }
 
 /// Registers a device owned by `owner` whose sr25519 key `public` is in the keystore under
-/// `key_type`, proving possession like a real device would.
+/// `key_type`, proving possession like a real device would; `certified`: hardware-attested,
+/// with a certificate of the benchmark manufacturer ([`benchmark_model`]).
 fn register(
 	owner: &AccountId,
 	key_type: KeyTypeId,
 	public: sp_core::sr25519::Public,
 	kind: DeviceKind,
 	region: RegionId,
+	certified: bool,
 ) -> DeviceId {
 	let _ = Balances::mint_into(owner, 1_000 * UNITS);
 	ensure_region(region);
 	let genesis: H256 = DeviceIdentity::genesis_hash();
 	let nonce = DeviceIdentity::registration_nonce(owner.clone());
 	let message = possession_message(REGISTER_DOMAIN, genesis, owner, nonce);
-	let signature = sp_io::crypto::sr25519_sign(key_type, &public, &message)
-		.expect("the benchmark keystore holds the device key");
-	DeviceIdentity::register_device(
-		RuntimeOrigin::signed(owner.clone()),
-		kind,
-		nameplate(kind),
-		region,
-		Default::default(),
-		MultiSigner::Sr25519(public),
-		MultiSignature::Sr25519(signature),
-	)
-	.expect("the benchmark device registers");
-	DeviceIdentity::device_by_key(MultiSigner::Sr25519(public)).expect("just registered")
+	let proof = MultiSignature::Sr25519(
+		sp_io::crypto::sr25519_sign(key_type, &public, &message)
+			.expect("the benchmark keystore holds the device key"),
+	);
+	let signer = MultiSigner::Sr25519(public);
+	let origin = RuntimeOrigin::signed(owner.clone());
+	if certified {
+		let model = benchmark_model(kind, openvpp_primitives::KeyScheme::Sr25519, nameplate(kind));
+		let certificate =
+			benchmark_certificate(model, public.as_ref(), signer.clone(), nameplate(kind), owner);
+		DeviceIdentity::register_certified_device(
+			origin,
+			region,
+			Default::default(),
+			signer.clone(),
+			certificate,
+			Some(proof),
+		)
+		.expect("the benchmark device registers certified");
+	} else {
+		DeviceIdentity::register_device(
+			origin,
+			kind,
+			nameplate(kind),
+			region,
+			Default::default(),
+			signer.clone(),
+			proof,
+		)
+		.expect("the benchmark device registers");
+	}
+	DeviceIdentity::device_by_key(signer).expect("just registered")
 }
 
-/// Key type of the benchmark meter manufacturer's root key.
-const METER_MAKER_KEYS: KeyTypeId = KeyTypeId(*b"mfrb");
+/// Key type of the benchmark manufacturer's root key.
+const MAKER_BENCH_KEYS: KeyTypeId = KeyTypeId(*b"mfrb");
 
 /// The benchmark's manufacturer, its model of `kind` whose devices sign with `scheme` and are
 /// rated `max_nameplate` (both made on first use), and the manufacturer's ed25519 root key,
@@ -118,7 +139,7 @@ fn benchmark_model(
 	use openvpp_primitives::AccuracyClass;
 	const NAME: &[u8] = b"Benchmark devices";
 	let root =
-		sp_io::crypto::ed25519_generate(METER_MAKER_KEYS, Some(b"//benchmark-maker".to_vec()));
+		sp_io::crypto::ed25519_generate(MAKER_BENCH_KEYS, Some(b"//benchmark-maker".to_vec()));
 	let existing = pallet_device_identity::Manufacturers::<Runtime>::iter()
 		.find(|(_, maker)| maker.name.as_slice() == NAME)
 		.map(|(id, _)| id);
@@ -181,7 +202,7 @@ fn benchmark_certificate(
 		owner: Some(owner.clone()),
 	};
 	let signature =
-		sp_io::crypto::ed25519_sign(METER_MAKER_KEYS, &root, &certificate_message(&body))
+		sp_io::crypto::ed25519_sign(MAKER_BENCH_KEYS, &root, &certificate_message(&body))
 			.expect("the benchmark keystore holds the manufacturer key");
 	openvpp_primitives::DeviceCertificate {
 		body,
@@ -230,12 +251,12 @@ fn unsettled_points(device: DeviceId) {
 	}
 }
 
-/// Enrolls `device`, an EV of `owner` in `region`, in an open discharge event of that region
-/// whose window spans the two hours before and after the current chain time, so that v2g
-/// measures its next accepted bundle against the enrollment (the heavier path). Events are
-/// opened (and joined) before their window, so chain time is moved back for that and then
-/// restored; a region's event is reused while it has room. An EV that can export joins a
-/// discharge event (full, so it has energy to give), a charging point an absorb event (empty).
+/// Enrolls `device`, an EV of `owner` in `region`, in an open event of that region whose window
+/// spans the two hours before and after the current chain time, so that v2g measures its next
+/// accepted bundle against the enrollment (the heavier path). Events are opened (and joined)
+/// before their window, so chain time is moved back for that and then restored; a region's
+/// event is reused while it has room. An EV that can export joins a discharge event (full, so
+/// it has energy to give), a charging point an absorb event (empty).
 fn enroll_in_live_event(owner: &AccountId, device: DeviceId, region: RegionId) {
 	let exports = pallet_device_identity::Devices::<Runtime>::get(device)
 		.is_some_and(|record| record.nameplate.max_export_w > 0);
@@ -312,8 +333,14 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		};
 		// The gateway owns the device, which authorizes it.
 		let region = fresh_telemetry_region();
-		let device =
-			register(gateway, pallet_telemetry::BENCHMARK_KEY_TYPE, public, DeviceKind::Ev, region);
+		let device = register(
+			gateway,
+			pallet_telemetry::BENCHMARK_KEY_TYPE,
+			public,
+			DeviceKind::Ev,
+			region,
+			false,
+		);
 		// The runtime's consumers of accepted readings take their heaviest paths.
 		unsettled_points(device);
 		enroll_in_live_event(gateway, device, region);
@@ -368,32 +395,7 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 		attested: bool,
 	) -> DeviceId {
 		let public = sp_io::crypto::sr25519_generate(SETTLEMENT_BENCH_KEYS, None);
-		if !attested {
-			return register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region);
-		}
-		// Hardware-attested: registered with the benchmark manufacturer's certificate.
-		let _ = Balances::mint_into(owner, 1_000 * UNITS);
-		ensure_region(region);
-		let model = benchmark_model(kind, openvpp_primitives::KeyScheme::Sr25519, nameplate(kind));
-		let signer = MultiSigner::Sr25519(public);
-		let certificate =
-			benchmark_certificate(model, public.as_ref(), signer.clone(), nameplate(kind), owner);
-		let nonce = DeviceIdentity::registration_nonce(owner.clone());
-		let message =
-			possession_message(REGISTER_DOMAIN, DeviceIdentity::genesis_hash(), owner, nonce);
-		let proof = sp_io::crypto::sr25519_sign(SETTLEMENT_BENCH_KEYS, &public, &message)
-			.expect("the benchmark keystore holds the device key");
-		DeviceIdentity::register_certified_device(
-			RuntimeOrigin::signed(owner.clone()),
-			region,
-			Default::default(),
-			signer.clone(),
-			certificate,
-			Some(MultiSignature::Sr25519(proof)),
-		)
-		.expect("the benchmark device registers certified");
-		let id = DeviceIdentity::device_by_key(signer).expect("just registered");
-		id
+		register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region, attested)
 	}
 
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
@@ -404,7 +406,7 @@ impl pallet_settlement::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 impl pallet_v2g::BenchmarkHelper<AccountId> for OpenVppBenchHelper {
 	fn register_device(owner: &AccountId, kind: DeviceKind, region: RegionId) -> DeviceId {
 		let public = sp_io::crypto::sr25519_generate(SETTLEMENT_BENCH_KEYS, None);
-		register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region)
+		register(owner, SETTLEMENT_BENCH_KEYS, public, kind, region, false)
 	}
 
 	fn set_time_ms(now_ms: openvpp_primitives::TimestampMs) {
